@@ -1,0 +1,78 @@
+# gotc - see README.md.  Run ./configure first (make check does it for you).
+-include config.mk
+
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build
+
+CORE_SRC := $(filter-out provisioner/cli_%.c provisioner/cmd_%.c,$(wildcard provisioner/*.c))
+CLI_SRC := $(wildcard provisioner/cli_*.c provisioner/cmd_*.c)
+CORE_OBJ := $(CORE_SRC:provisioner/%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:provisioner/%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+MAN := man/gotc.1 man/gotc-recipe.5
+
+.PHONY: all check check-deps unit clean install uninstall fuzz bench demo distclean
+
+all: gotc
+
+config.mk:
+	@echo "config.mk missing: run ./configure (or 'make check', which configures for you)" >&2
+	@exit 1
+
+$(BUILD)/%.o: provisioner/%.c $(wildcard provisioner/*.h) config.mk
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libgotc.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+gotc: $(CLI_OBJ) $(BUILD)/libgotc.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgotc.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgotc.a
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Iprovisioner -o $@ $< $(BUILD)/libgotc.a $(LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
+
+unit: $(UNIT_BIN)
+
+# make check: install missing dependencies (as root on Debian), configure if
+# needed, build, run every test tier.  Prints "N passed, N failed".
+check:
+	@sh tools/install-deps
+	@test -f config.mk || ./configure
+	@$(MAKE) --no-print-directory all unit
+	@sh tests/run
+
+fuzz:
+	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
+bench:
+	@sh tests/bench/run
+
+demo:
+	@sh tools/demo
+
+install: gotc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/gotc
+	install -m 755 gotc $(DESTDIR)$(PREFIX)/bin/gotc
+	install -m 644 man/gotc.1 $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1
+	install -m 644 man/gotc-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
+	cp -R targets recipes $(DESTDIR)$(PREFIX)/share/gotc/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/gotc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/gotc $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/gotc
+
+clean:
+	rm -rf $(BUILD) gotc
+
+distclean: clean
+	rm -f config.mk

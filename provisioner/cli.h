@@ -1,0 +1,57 @@
+/* cli.h - the front end: command table, option helpers, output. */
+#ifndef GOTC_CLI_H
+#define GOTC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "gotc.h"
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	gotc_t h;
+	int verbose; /* -v count */
+	int quiet;
+	bool tty;    /* stderr is a terminal: live progress */
+	const char *argv0;
+	char *exe_dir;
+	void *progress; /* cli_progress state */
+};
+
+struct cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage; /* options and operands, multi-line */
+};
+
+extern const struct cmd cli_commands[];
+const struct cmd *cli_find(const char *name);
+void cli_usage(FILE *f, const struct cmd *c);
+
+/* Print the handle's error as "gotc: detail" and map it to an exit code. */
+int cli_error(struct cli *cli, int rc);
+/* "gotc CMD: msg" + "see 'gotc CMD --help'", returns EXIT_USAGE. */
+int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Handle -h/--help as the only option: returns 1 if help was printed. */
+bool cli_wants_help(const struct cmd *c, int argc, char **argv);
+
+/* JSON string literal on f. */
+void json_str(FILE *f, const char *s);
+
+/* Event rendering (cli_progress.c). */
+void cli_progress_init(struct cli *cli);
+void cli_progress_done(struct cli *cli);
+
+char **cli_target_names(gotc_t *h);
+
+/* Commands. */
+int cmd_targets(struct cli *, int, char **);
+int cmd_show(struct cli *, int, char **);
+int cmd_lint(struct cli *, int, char **);
+int cmd_help(struct cli *, int, char **);
+int cmd_version(struct cli *, int, char **);
+
+#endif

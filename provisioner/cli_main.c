@@ -1,0 +1,212 @@
+/* cli_main.c - gotc's entry point and command table. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+const struct cmd cli_commands[] = {
+	{"targets", "list the targets on the search path", cmd_targets,
+	 "[--json]\n"
+	 "  --json        machine-readable output\n"},
+	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
+	 "TARGET\n"
+	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file\n"},
+	{"lint", "validate target and recipe files", cmd_lint,
+	 "[FILE...]\n"
+	 "  FILE          target (targets/*.ini) or recipe (recipes/KIND/*.ini) files;\n"
+	 "                without FILE, every file on the search path\n"},
+	{"help", "show help for a command", cmd_help, "[COMMAND]\n"},
+	{"version", "print gotc's version", cmd_version, "\n"},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct cmd *cli_find(const char *name)
+{
+	for (const struct cmd *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void cli_usage(FILE *f, const struct cmd *c)
+{
+	fprintf(f, "usage: gotc %s %s", c->name, c->usage);
+	fprintf(f, "\n%s.\n", c->summary);
+}
+
+static void main_usage(FILE *f)
+{
+	fprintf(f, "usage: gotc [--home DIR] [-v|-q] COMMAND [ARGS...]\n\n"
+		   "Provision Go + cgo cross-compilation toolchains from target files.\n\n"
+		   "Commands:\n");
+	for (const struct cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nGlobal options:\n"
+		   "  --home DIR    use DIR as GOTC_HOME (store and installed targets)\n"
+		   "  -v, --verbose more detail; -q, --quiet no progress\n"
+		   "  --version     print the version\n"
+		   "  -h, --help    this help; 'gotc help COMMAND' or 'gotc COMMAND --help'\n\n"
+		   "Exit status: 0 ok, 1 operation failed, 2 usage or recipe error.\n"
+		   "See gotc(1) and gotc-recipe(5).\n");
+}
+
+int cli_error(struct cli *cli, int rc)
+{
+	if (!rc)
+		return EXIT_OK;
+	const char *detail = cli->h.err == rc && cli->h.errbuf[0] ? cli->h.errbuf : gotc_strerror(rc);
+	/* Recipe errors are already FILE:LINE: message. */
+	if (rc == GOTC_ERECIPE)
+		fprintf(stderr, "%s\n", detail);
+	else
+		fprintf(stderr, "gotc: %s\n", detail);
+	return rc == GOTC_ERECIPE || rc == GOTC_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cli_usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "gotc %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'gotc %s --help'\n", c->name);
+	return EXIT_USAGE;
+}
+
+bool cli_wants_help(const struct cmd *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			cli_usage(stdout, c);
+			return true;
+		}
+	}
+	return false;
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc < 2) {
+		main_usage(stdout);
+		return EXIT_OK;
+	}
+	const struct cmd *c = cli_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "gotc help: no command '%s' (see 'gotc help')\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	cli_usage(stdout, c);
+	return EXIT_OK;
+}
+
+int cmd_version(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	printf("gotc %s\n", GOTC_VERSION);
+	return EXIT_OK;
+}
+
+static char *exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return path_dirname(buf);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"home", required_argument, NULL, 'H'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli;
+	const char *home = NULL;
+	int o;
+	memset(&cli, 0, sizeof(cli));
+	cli.argv0 = argv[0];
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "+vqh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'H': home = optarg; break;
+		case 'v': cli.verbose++; break;
+		case 'q': cli.quiet = 1; break;
+		case 'V': printf("gotc %s\n", GOTC_VERSION); return EXIT_OK;
+		case 'h': main_usage(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "gotc: unknown option '%s' (see 'gotc --help')\n",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const struct cmd *c = cli_find(argv[optind]);
+	if (!c) {
+		fprintf(stderr, "gotc: no command '%s' (see 'gotc --help')\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	if (cli_wants_help(c, argc, argv))
+		return EXIT_OK;
+	cli.exe_dir = exe_dir();
+	int rc = gotc_init(&cli.h, home, cli.exe_dir);
+	int ex;
+	if (rc) {
+		ex = cli_error(&cli, rc);
+	} else {
+		cli.tty = isatty(2);
+		cli_progress_init(&cli);
+		optind = 1;
+		ex = c->run(&cli, argc, argv);
+		cli_progress_done(&cli);
+	}
+	gotc_free(&cli.h);
+	free(cli.exe_dir);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "gotc: write error on standard output: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return ex;
+}

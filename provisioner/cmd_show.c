@@ -1,0 +1,77 @@
+/* cmd_show.c - gotc show TARGET: the resolved plan and a preview of its env. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "env.h"
+#include "plan.h"
+#include "util.h"
+
+static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot"};
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	const struct cmd *c = cli_find("show");
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_error(c, argc < 2 ? "missing TARGET" : "expected exactly one TARGET");
+	struct plan p;
+	int rc = plan_build(&cli->h, argv[1], &p);
+	if (rc)
+		return cli_error(cli, rc);
+	const struct target *t = p.rs.t;
+	printf("target %s (%s)\n  %s\n", t->name, t->path, t->description);
+	printf("  arch %s (GOARCH=%s), %s <= %s, kernel >= %s, C++ %s", t->arch->name,
+	       t->arch->goarch, t->libc_str, t->libc_version, t->kernel, t->cxx_stdlib);
+	if (t->glibcxx)
+		printf(" <= GLIBCXX_%s", t->glibcxx);
+	if (t->cxxabi)
+		printf(" CXXABI_%s", t->cxxabi);
+	printf(", link %s\n", t->is_static ? "static" : "dynamic");
+	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];
+	if (tc->host)
+		printf("\ntoolchain  host %s (recipe %s: %s%s%s)\n", tc->type, tc->name, tc->cc,
+		       tc->cxx ? ", " : "", tc->cxx ? tc->cxx : "");
+	for (int i = 0; i < p.nentries; i++) {
+		const struct entry *e = &p.entries[i];
+		printf("\n%-10s %s (recipe %s %s%s%s)\n", role_names[e->role], e->name, e->recipe->name,
+		       e->recipe->version, e->kernel ? ", kernel headers " : "",
+		       e->kernel ? e->kernel->name : "");
+		for (size_t j = 0; j < e->narts; j++) {
+			const struct artifact *a = &e->arts[j];
+			printf("  source %s%s\n", a->src->name, a->is_kernel ? " (kernel headers)" : "");
+			for (size_t k = 0; a->urls[k]; k++)
+				printf("    url    %s\n", a->urls[k]);
+			if (a->src->sha256)
+				printf("    sha256 %s\n", a->src->sha256);
+			else
+				printf("    sha512 %s\n", a->src->sha512);
+			if (a->src->size)
+				printf("    size   %llu\n", (unsigned long long)a->src->size);
+		}
+	}
+	char *prefix = str_printf("%s/targets/%s", cli->h.home, t->name);
+	struct env env;
+	rc = prefix ? env_compute(&cli->h, &p, prefix, &env) : -12;
+	if (!rc) {
+		struct buf b;
+		buf_init(&b);
+		printf("\nenv (preview; installed at %s)\n", prefix);
+		for (size_t i = 0; i < env.n; i++) {
+			buf_printf(&b, "  %s=", env.v[i].name);
+			quote_sh(&b, env.v[i].value);
+			buf_putc(&b, '\n');
+		}
+		buf_puts(&b, "  PATH=");
+		for (size_t i = 0; env.path_prepend[i]; i++) {
+			quote_sh(&b, env.path_prepend[i]);
+			buf_putc(&b, ':');
+		}
+		buf_puts(&b, "$PATH\n");
+		fputs(b.s ? b.s : "", stdout);
+		buf_free(&b);
+		env_free(&env);
+	}
+	free(prefix);
+	plan_free(&p);
+	return cli_error(cli, rc);
+}

@@ -1,0 +1,349 @@
+/* config.c - the handle: defaults, config.ini files, environment, paths. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gotc.h"
+#include "ini.h"
+#include "util.h"
+
+#ifndef GOTC_SYSCONFDIR
+#define GOTC_SYSCONFDIR "/etc"
+#endif
+#ifndef GOTC_DATADIR
+#define GOTC_DATADIR "/usr/local/share/gotc"
+#endif
+
+const char *gotc_strerror(int err)
+{
+	switch (err) {
+	case 0: return "success";
+	case GOTC_ERECIPE: return "invalid recipe, target or configuration";
+	case GOTC_EUSAGE: return "usage error";
+	case GOTC_ENOTFOUND: return "not found";
+	case GOTC_EFETCH: return "download failed";
+	case GOTC_ECHECKSUM: return "checksum mismatch";
+	case GOTC_ESIZE: return "size mismatch";
+	case GOTC_EUNSAFE: return "unsafe archive member";
+	case GOTC_EARCHIVE: return "unreadable archive";
+	case GOTC_EOFFLINE: return "not in the cache and --offline given";
+	case GOTC_ESTORE: return "store inconsistent";
+	case GOTC_EVERIFY: return "installed files differ from the manifest";
+	case GOTC_ETOOBIG: return "archive expands past the size limit";
+	case GOTC_EASSEMBLE: return "assembly failed";
+	case GOTC_ENOTINST: return "target not installed";
+	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
+	}
+}
+
+int gotc_fail(gotc_t *h, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->errbuf, sizeof(h->errbuf), fmt, ap);
+	va_end(ap);
+	h->err = code;
+	return code;
+}
+
+void gotc_emit(gotc_t *h, const struct gotc_event *ev)
+{
+	if (h->event)
+		h->event(ev, h->event_ctx);
+}
+
+__attribute__((format(printf, 3, 0))) static void emit_msg(gotc_t *h, enum gotc_event_type type, const char *fmt, va_list ap)
+{
+	if (!h->event)
+		return;
+	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct gotc_event ev = {.type = type, .msg = msg};
+	h->event(&ev, h->event_ctx);
+}
+
+void gotc_info(gotc_t *h, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit_msg(h, GOTC_EV_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void gotc_warn(gotc_t *h, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit_msg(h, GOTC_EV_WARN, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- config.ini ---- */
+
+struct cfg {
+	gotc_t *h;
+	char *home, *cache, *cafile;
+	uint64_t jobs, retries, connect_timeout, low_speed_time, low_speed_limit, max_unpack;
+	bool allow_http;
+};
+
+#define C(f) offsetof(struct cfg, f)
+static const struct ini_key config_keys[] = {
+	{"paths", "home", IT_STR, 0, C(home), NULL, 0},
+	{"paths", "cache", IT_STR, 0, C(cache), NULL, 0},
+	{"fetch", "jobs", IT_U64, 0, C(jobs), NULL, 0},
+	{"fetch", "retries", IT_U64, 0, C(retries), NULL, 0},
+	{"fetch", "cafile", IT_STR, 0, C(cafile), NULL, 0},
+	{"fetch", "connect_timeout", IT_U64, 0, C(connect_timeout), NULL, 0},
+	{"fetch", "low_speed_time", IT_U64, 0, C(low_speed_time), NULL, 0},
+	{"fetch", "low_speed_limit", IT_U64, 0, C(low_speed_limit), NULL, 0},
+	{"fetch", "allow_http", IT_BOOL, 0, C(allow_http), NULL, 0},
+	{"unpack", "max_size", IT_U64, 0, C(max_unpack), NULL, 0},
+};
+static const char *const config_sections[] = {"paths", "fetch", "unpack", "mirrors", NULL};
+static const char *const config_free[] = {"mirrors", NULL};
+
+static void mirror_set(gotc_t *h, const char *name, char **urls)
+{
+	for (size_t i = 0; i < h->nmirrors; i++)
+		if (strcmp(h->mirrors[i].name, name) == 0) {
+			strv_free(h->mirrors[i].urls);
+			h->mirrors[i].urls = urls;
+			return;
+		}
+	struct gotc_mirror *m = realloc(h->mirrors, (h->nmirrors + 1) * sizeof(*m));
+	if (!m) {
+		strv_free(urls);
+		return;
+	}
+	h->mirrors = m;
+	m[h->nmirrors].name = strdup(name);
+	m[h->nmirrors].urls = urls;
+	h->nmirrors++;
+}
+
+static void *cfg_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
+{
+	(void)line;
+	*cls = NULL;
+	for (size_t i = 0; config_sections[i]; i++)
+		if (strcmp(config_sections[i], sect) == 0)
+			*cls = config_sections[i];
+	return c->user;
+}
+
+static int cfg_mirror(struct ini_ctx *c, void *obj, const char *key, const char *value, int line)
+{
+	struct cfg *cfg = obj;
+	if (line < 0)
+		return ini_error(c, -line, "mirror URLs go on one line, separated by spaces");
+	char **urls = strv_split(value);
+	if (!urls || !urls[0]) {
+		strv_free(urls);
+		return ini_error(c, line, "[mirrors] %s: no URL given", key);
+	}
+	for (size_t i = 0; urls[i]; i++)
+		if (!str_starts(urls[i], "https://") && !str_starts(urls[i], "http://") &&
+		    !str_starts(urls[i], "file://")) {
+			int rc = ini_error(c, line, "[mirrors] %s: '%s' is not an http(s):// or file:// URL",
+					   key, urls[i]);
+			strv_free(urls);
+			return rc;
+		}
+	mirror_set(cfg->h, key, urls);
+	return 0;
+}
+
+static int config_file(gotc_t *h, struct cfg *cfg, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = read_file(path, &data, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return gotc_fail(h, GOTC_ERECIPE, "%s: %s", path, strerror(-rc));
+	struct ini_ctx c = {0};
+	c.h = h;
+	c.path = path;
+	c.keys = config_keys;
+	c.nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
+	c.sections = config_sections;
+	c.free_sections = config_free;
+	c.on_section = cfg_section;
+	c.on_free = cfg_mirror;
+	c.user = cfg;
+	rc = ini_read(&c, data, len);
+	ini_ctx_free(&c);
+	free(data);
+	return rc;
+}
+
+/* The first archive URI of the host's apt sources, the default for ${mirror:debian}. */
+static char *apt_default_uri(void)
+{
+	char *found = NULL;
+	DIR *d = opendir("/etc/apt/sources.list.d");
+	struct dirent *de;
+	while (d && !found && (de = readdir(d))) {
+		if (!str_ends(de->d_name, ".sources"))
+			continue;
+		char *p = str_printf("/etc/apt/sources.list.d/%s", de->d_name), *data = NULL;
+		if (p && read_file(p, &data, NULL) == 0) {
+			for (char *l = strtok(data, "\n"); l && !found; l = strtok(NULL, "\n"))
+				if (str_starts(l, "URIs:")) {
+					char **w = strv_split(l + 5);
+					if (w && w[0] && !strstr(w[0], "security"))
+						found = strdup(w[0]);
+					strv_free(w);
+				}
+		}
+		free(data);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	char *data = NULL;
+	if (!found && read_file("/etc/apt/sources.list", &data, NULL) == 0) {
+		for (char *l = strtok(data, "\n"); l && !found; l = strtok(NULL, "\n")) {
+			char **w = strv_split(l);
+			if (w && w[0] && w[1] && strcmp(w[0], "deb") == 0 && w[1][0] != '[' &&
+			    !strstr(w[1], "security"))
+				found = strdup(w[1]);
+			strv_free(w);
+		}
+	}
+	free(data);
+	return found;
+}
+
+static char *xdg(const char *var, const char *fallback, const char *leaf)
+{
+	const char *v = getenv(var);
+	if (v && *v == '/')
+		return str_printf("%s/%s", v, leaf);
+	const char *home = getenv("HOME");
+	return str_printf("%s/%s/%s", home && *home ? home : "/tmp", fallback, leaf);
+}
+
+static void search_add(gotc_t *h, const char *dir)
+{
+	char *t = path_join(dir, "targets"), *r = path_join(dir, "recipes");
+	if ((t && is_dir(t)) || (r && is_dir(r))) {
+		bool dup = false;
+		for (size_t i = 0; h->search && h->search[i]; i++)
+			dup |= strcmp(h->search[i], dir) == 0;
+		if (!dup)
+			strv_push(&h->search, dir);
+	}
+	free(t);
+	free(r);
+}
+
+int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
+{
+	struct cfg cfg = {.h = h, .jobs = 4, .retries = 4, .connect_timeout = 30,
+			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30};
+	int rc = 0;
+	memset(h, 0, sizeof(*h));
+	h->search = calloc(1, sizeof(char *));
+	if (!h->search)
+		return -ENOMEM;
+	const char *cf = getenv("GOTC_CONFIG");
+	if (cf && *cf) {
+		if (!is_file(cf))
+			return gotc_fail(h, GOTC_ERECIPE, "GOTC_CONFIG=%s: no such file", cf);
+		rc = config_file(h, &cfg, cf);
+	} else {
+		const char *sys = getenv("GOTC_SYSCONFDIR");
+		char *p = str_printf("%s/gotc/config.ini", sys ? sys : GOTC_SYSCONFDIR);
+		rc = p ? config_file(h, &cfg, p) : -ENOMEM;
+		free(p);
+		if (!rc) {
+			p = xdg("XDG_CONFIG_HOME", ".config", "gotc/config.ini");
+			rc = p ? config_file(h, &cfg, p) : -ENOMEM;
+			free(p);
+		}
+	}
+	if (rc)
+		goto out;
+	if (!gotc_mirror_find(h, "debian")) {
+		char *u = apt_default_uri();
+		if (u) {
+			char **v = calloc(2, sizeof(*v));
+			if (v) {
+				v[0] = u;
+				mirror_set(h, "debian", v);
+			} else {
+				free(u);
+			}
+		}
+	}
+	const char *e;
+	if (home_override)
+		h->home = strdup(home_override);
+	else if ((e = getenv("GOTC_HOME")) && *e)
+		h->home = strdup(e);
+	else if (cfg.home)
+		h->home = strdup(cfg.home);
+	else
+		h->home = xdg("XDG_DATA_HOME", ".local/share", "gotc");
+	if ((e = getenv("GOTC_CACHE")) && *e)
+		h->cache = strdup(e);
+	else if (cfg.cache)
+		h->cache = strdup(cfg.cache);
+	else
+		h->cache = xdg("XDG_CACHE_HOME", ".cache", "gotc");
+	h->cafile = cfg.cafile ? strdup(cfg.cafile) : NULL;
+	if ((e = getenv("GOTC_CAFILE")) && *e) {
+		free(h->cafile);
+		h->cafile = strdup(e);
+	}
+	h->jobs = cfg.jobs ? (int)cfg.jobs : 1;
+	h->retries = (int)cfg.retries;
+	h->connect_timeout = (long)cfg.connect_timeout;
+	h->low_speed_time = (long)cfg.low_speed_time;
+	h->low_speed_limit = (long)cfg.low_speed_limit;
+	h->allow_http = cfg.allow_http;
+	h->max_unpack = cfg.max_unpack;
+	/* Search path: GOTC_PATH, the installed share dir, the source tree. */
+	if ((e = getenv("GOTC_PATH")) && *e) {
+		char *copy = strdup(e), *save = NULL;
+		for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
+			search_add(h, d);
+		free(copy);
+	}
+	search_add(h, GOTC_DATADIR);
+	if (exe_dir) {
+		char *marker = str_printf("%s/provisioner/gotc.h", exe_dir);
+		if (marker && is_file(marker))
+			search_add(h, exe_dir);
+		free(marker);
+	}
+	if (!h->home || !h->cache)
+		rc = -ENOMEM;
+out:
+	free(cfg.home);
+	free(cfg.cache);
+	free(cfg.cafile);
+	return rc;
+}
+
+void gotc_free(gotc_t *h)
+{
+	free(h->home);
+	free(h->cache);
+	strv_free(h->search);
+	for (size_t i = 0; i < h->nmirrors; i++) {
+		free(h->mirrors[i].name);
+		strv_free(h->mirrors[i].urls);
+	}
+	free(h->mirrors);
+	free(h->cafile);
+	memset(h, 0, sizeof(*h));
+}

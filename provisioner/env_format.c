@@ -1,0 +1,335 @@
+/* env_format.c - one environment, seven file formats, every value quoted so
+ * nothing in it is ever executed or expanded. */
+#include <stdio.h>
+#include <string.h>
+
+#include "env.h"
+
+const char *const env_formats[] = {"sh", "fish", "json", "make", "github", "cmake", "meson", NULL};
+
+void quote_sh(struct buf *b, const char *s)
+{
+	/* '...' keeps every byte (newlines too); ' itself becomes '\'' */
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+void quote_fish(struct buf *b, const char *s)
+{
+	/* fish single quotes: only \\ and \' are special */
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+static void quote_json(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		default:
+			if (*p < 0x20)
+				buf_printf(b, "\\u%04x", *p);
+			else
+				buf_putc(b, (char)*p);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static void quote_meson(struct buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_putc(b, '\\');
+		if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+/* CMake bracket argument: [=*[ ... ]=*] with enough '=' that the first
+ * closing bracket is the one we append. */
+static void quote_cmake(struct buf *b, const char *s)
+{
+	int eq;
+	for (eq = 0; eq < 64; eq++) {
+		struct buf t;
+		buf_init(&t);
+		buf_puts(&t, s);
+		size_t at = t.len;
+		buf_putc(&t, ']');
+		for (int i = 0; i < eq; i++)
+			buf_putc(&t, '=');
+		buf_putc(&t, ']');
+		const char *close = t.s ? t.s + at : NULL;
+		bool ok = close && strstr(t.s, close) == close;
+		buf_free(&t);
+		if (ok)
+			break;
+	}
+	buf_putc(b, '[');
+	for (int i = 0; i < eq; i++)
+		buf_putc(b, '=');
+	buf_putc(b, '[');
+	if (s[0] == '\n') /* CMake drops a newline right after the bracket */
+		buf_putc(b, '\n');
+	buf_puts(b, s);
+	buf_putc(b, ']');
+	for (int i = 0; i < eq; i++)
+		buf_putc(b, '=');
+	buf_putc(b, ']');
+}
+
+static void fmt_sh(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "# gotc environment for target ");
+	buf_puts(b, e->target);
+	buf_puts(b, "; load it with:  . \"$(gotc env TARGET)\"\n"
+		    "# Every value is single-quoted: nothing here is expanded or executed.\n"
+		    "if [ -n \"${_GOTC_ACTIVE+x}\" ]; then gotc_deactivate; fi\n");
+	buf_puts(b, "_GOTC_ACTIVE=1\n");
+	/* Save what was there before, for gotc_deactivate. */
+	for (size_t i = 0; i < e->n; i++)
+		buf_printf(b, "if [ -n \"${%1$s+x}\" ]; then _GOTC_OLD_%1$s=$%1$s; else unset "
+			      "_GOTC_OLD_%1$s; fi\n",
+			   e->v[i].name);
+	buf_puts(b, "_GOTC_OLD_PATH=$PATH\n");
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "%s=", e->v[i].name);
+		quote_sh(b, e->v[i].value);
+		buf_printf(b, "; export %s\n", e->v[i].name);
+	}
+	buf_puts(b, "PATH=");
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		quote_sh(b, e->path_prepend[i]);
+		buf_putc(b, ':');
+	}
+	buf_puts(b, "$PATH; export PATH\n");
+	buf_puts(b, "gotc_deactivate() {\n");
+	for (size_t i = 0; i < e->n; i++)
+		buf_printf(b, "\tif [ -n \"${_GOTC_OLD_%1$s+x}\" ]; then %1$s=$_GOTC_OLD_%1$s; export "
+			      "%1$s; unset _GOTC_OLD_%1$s; else unset %1$s; fi\n",
+			   e->v[i].name);
+	buf_puts(b, "\tPATH=$_GOTC_OLD_PATH; export PATH; unset _GOTC_OLD_PATH _GOTC_ACTIVE\n"
+		    "\tunset -f gotc_deactivate\n}\n");
+}
+
+static void fmt_fish(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "# gotc environment for target ");
+	buf_puts(b, e->target);
+	buf_puts(b, "; load it with:  gotc env --format=fish TARGET | source\n");
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "set -gx %s ", e->v[i].name);
+		quote_fish(b, e->v[i].value);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "set -gx PATH");
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		buf_putc(b, ' ');
+		quote_fish(b, e->path_prepend[i]);
+	}
+	buf_puts(b, " (string match -v -- ");
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		quote_fish(b, e->path_prepend[i]);
+		buf_putc(b, ' ');
+	}
+	buf_puts(b, "$PATH)\n");
+}
+
+static void fmt_json(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "{\n  \"target\": ");
+	quote_json(b, e->target);
+	buf_puts(b, ",\n  \"path_prepend\": [");
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		buf_puts(b, i ? ", " : "");
+		quote_json(b, e->path_prepend[i]);
+	}
+	buf_puts(b, "],\n  \"env\": {\n");
+	for (size_t i = 0; i < e->n; i++) {
+		buf_puts(b, "    ");
+		quote_json(b, e->v[i].name);
+		buf_puts(b, ": ");
+		quote_json(b, e->v[i].value);
+		buf_puts(b, i + 1 < e->n ? ",\n" : "\n");
+	}
+	buf_puts(b, "  }\n}\n");
+}
+
+static void make_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '$')
+			buf_puts(b, "$$");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+static void fmt_make(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "# gotc environment for target ");
+	buf_puts(b, e->target);
+	buf_puts(b, "; use it with:  include path/to/this.mk\n");
+	/* define/endef keeps '#', blanks and newlines literal; '$' is doubled. */
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "define %s\n", e->v[i].name);
+		make_escape(b, e->v[i].value);
+		buf_printf(b, "\nendef\nexport %s\n", e->v[i].name);
+	}
+	buf_puts(b, "define _GOTC_PATH_PREPEND\n");
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		make_escape(b, e->path_prepend[i]);
+		buf_putc(b, ':');
+	}
+	buf_puts(b, "\nendef\nPATH := $(_GOTC_PATH_PREPEND)$(PATH)\nexport PATH\n");
+}
+
+static void fmt_github(const struct env *e, struct buf *b)
+{
+	/* Lines for $GITHUB_ENV: NAME<<DELIM form, with a delimiter that does
+	 * not occur in the value. */
+	for (size_t i = 0; i < e->n; i++) {
+		char hex[65], delim[40];
+		sha256_hex(e->v[i].value, strlen(e->v[i].value), hex);
+		snprintf(delim, sizeof(delim), "GOTC_EOF_%.16s", hex);
+		buf_printf(b, "%s<<%s\n", e->v[i].name, delim);
+		buf_puts(b, e->v[i].value);
+		buf_printf(b, "\n%s\n", delim);
+	}
+	buf_puts(b, "# for $GITHUB_PATH:\n");
+	for (size_t i = 0; e->path_prepend[i]; i++)
+		buf_printf(b, "# %s\n", e->path_prepend[i]);
+}
+
+static const char *cmake_processor(const struct arch_info *a)
+{
+	if (strcmp(a->name, "armv7") == 0)
+		return "armv7";
+	if (strcmp(a->name, "arm64") == 0)
+		return "aarch64";
+	if (strcmp(a->name, "mips64le") == 0)
+		return "mips64el";
+	return a->name;
+}
+
+static void fmt_cmake(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "# gotc CMake toolchain file for target ");
+	buf_puts(b, e->target);
+	buf_puts(b, "\n# use it with:  cmake -DCMAKE_TOOLCHAIN_FILE=this.cmake\n"
+		    "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR ");
+	buf_puts(b, cmake_processor(e->arch));
+	buf_puts(b, ")\nset(CMAKE_SYSROOT ");
+	quote_cmake(b, e->sysroot);
+	buf_puts(b, ")\nset(CMAKE_C_COMPILER ");
+	quote_cmake(b, e->cc);
+	buf_puts(b, ")\nset(CMAKE_CXX_COMPILER ");
+	quote_cmake(b, e->cxx);
+	buf_puts(b, ")\nset(CMAKE_AR ");
+	quote_cmake(b, e->ar);
+	buf_puts(b, " CACHE FILEPATH \"gotc archiver\")\n"
+		    "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n"
+		    "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n"
+		    "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n"
+		    "set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)\n");
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "set(ENV{%s} ", e->v[i].name);
+		quote_cmake(b, e->v[i].value);
+		buf_puts(b, ")\n");
+	}
+}
+
+static const char *meson_cpu_family(const struct arch_info *a)
+{
+	if (strcmp(a->name, "arm64") == 0)
+		return "aarch64";
+	if (strcmp(a->name, "armv7") == 0)
+		return "arm";
+	if (strcmp(a->name, "mips64le") == 0)
+		return "mips64";
+	return a->name;
+}
+
+static void meson_array(struct buf *b, const char *flags)
+{
+	char **w = strv_split(flags);
+	buf_putc(b, '[');
+	for (size_t i = 0; w && w[i]; i++) {
+		buf_puts(b, i ? ", " : "");
+		quote_meson(b, w[i]);
+	}
+	buf_puts(b, "]\n");
+	strv_free(w);
+}
+
+static void fmt_meson(const struct env *e, struct buf *b)
+{
+	buf_puts(b, "# gotc meson cross file for target ");
+	buf_puts(b, e->target);
+	buf_puts(b, "\n# use it with:  meson setup --cross-file this.ini builddir\n[binaries]\nc = ");
+	quote_meson(b, e->cc);
+	buf_puts(b, "\ncpp = ");
+	quote_meson(b, e->cxx);
+	buf_puts(b, "\nar = ");
+	quote_meson(b, e->ar);
+	buf_puts(b, "\npkg-config = 'pkg-config'\n\n[built-in options]\nc_args = ");
+	meson_array(b, env_get(e, "CGO_CFLAGS"));
+	buf_puts(b, "cpp_args = ");
+	meson_array(b, env_get(e, "CGO_CXXFLAGS"));
+	buf_puts(b, "c_link_args = ");
+	meson_array(b, env_get(e, "CGO_LDFLAGS"));
+	buf_puts(b, "cpp_link_args = ");
+	meson_array(b, env_get(e, "CGO_LDFLAGS"));
+	buf_puts(b, "pkg_config_path = ''\n\n[properties]\nsys_root = ");
+	quote_meson(b, e->sysroot);
+	buf_puts(b, "\npkg_config_libdir = ");
+	quote_meson(b, e->pkgconfig_libdir);
+	buf_putc(b, '\n');
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "gotc_env_%s = ", e->v[i].name);
+		quote_meson(b, e->v[i].value);
+		buf_putc(b, '\n');
+	}
+	buf_puts(b, "\n[host_machine]\nsystem = 'linux'\ncpu_family = ");
+	quote_meson(b, meson_cpu_family(e->arch));
+	buf_puts(b, "\ncpu = ");
+	quote_meson(b, cmake_processor(e->arch));
+	buf_printf(b, "\nendian = '%s'\n", strcmp(e->arch->name, "mips64") == 0 ? "big" : "little");
+}
+
+int env_format(const struct env *e, const char *format, struct buf *b)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(const struct env *, struct buf *);
+	} fmts[] = {{"sh", fmt_sh},	    {"fish", fmt_fish},	  {"json", fmt_json},
+		    {"make", fmt_make},	    {"github", fmt_github}, {"cmake", fmt_cmake},
+		    {"meson", fmt_meson}};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if (strcmp(fmts[i].name, format) == 0) {
+			fmts[i].fn(e, b);
+			return b->oom ? -1 : 0;
+		}
+	return GOTC_EUSAGE;
+}

@@ -1,0 +1,104 @@
+/* gotc.h - the core's handle, error codes and events.
+ *
+ * Conventions (see HACKING): functions return 0 or a negative code: -errno for
+ * system errors, GOTC_E* (below -1000) for ours.  The human-readable detail of
+ * the last error (file:line, URL, expected/actual digest) lives in the handle;
+ * the caller prints it.  The core never prints: it emits events through the
+ * callback the front end installs.
+ */
+#ifndef GOTC_H
+#define GOTC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GOTC_VERSION "0.1.0"
+
+enum gotc_err {
+	GOTC_EBASE = -1000,
+	GOTC_ERECIPE = -1001,	/* bad recipe / target / config file      */
+	GOTC_EUSAGE = -1002,	/* bad command line                       */
+	GOTC_ENOTFOUND = -1003, /* no such target / recipe                */
+	GOTC_EFETCH = -1004,	/* download failed after retries          */
+	GOTC_ECHECKSUM = -1005, /* sha256 / sha512 mismatch               */
+	GOTC_ESIZE = -1006,	/* size mismatch or over declared size    */
+	GOTC_EUNSAFE = -1007,	/* archive member rejected                */
+	GOTC_EARCHIVE = -1008,	/* archive unreadable                     */
+	GOTC_EOFFLINE = -1009,	/* --offline and not cached               */
+	GOTC_ESTORE = -1010,	/* store inconsistent                     */
+	GOTC_EVERIFY = -1011,	/* installed files differ from manifest   */
+	GOTC_ETOOBIG = -1012,	/* archive expands past the size limit    */
+	GOTC_EASSEMBLE = -1013, /* assembling a target failed             */
+	GOTC_ENOTINST = -1014,	/* target not installed                   */
+};
+
+const char *gotc_strerror(int err);
+
+/* Events: the core reports, the front end renders. */
+enum gotc_event_type {
+	GOTC_EV_FETCH_START,	/* name, url, total (may be 0)            */
+	GOTC_EV_FETCH_PROGRESS, /* name, now, total                       */
+	GOTC_EV_FETCH_RETRY,	/* name, url, msg (cause), attempt         */
+	GOTC_EV_FETCH_DONE,	/* name, now (bytes), msg "cached"/NULL    */
+	GOTC_EV_STEP_START,	/* name (store entry), msg (what)          */
+	GOTC_EV_STEP_DONE,	/* name, now (bytes written)               */
+	GOTC_EV_LOCK_WAIT,	/* msg: lock path                          */
+	GOTC_EV_INFO,		/* msg (shown with -v)                     */
+	GOTC_EV_WARN,		/* msg                                     */
+};
+
+struct gotc_event {
+	enum gotc_event_type type;
+	int slot;		/* transfer slot, for progress lines   */
+	const char *name;
+	const char *url;
+	const char *msg;
+	uint64_t now;
+	uint64_t total;
+	int attempt;
+};
+
+typedef void (*gotc_event_fn)(const struct gotc_event *ev, void *ctx);
+
+struct gotc_mirror {
+	char *name;
+	char **urls; /* ordered fallbacks, NULL-terminated */
+};
+
+/* The one handle: configuration, paths, options, last error. */
+typedef struct gotc {
+	char *home;	   /* GOTC_HOME: store, targets     */
+	char *cache;	   /* download cache                */
+	char **search;	   /* NULL-terminated dirs holding targets/ recipes/ */
+	struct gotc_mirror *mirrors;
+	size_t nmirrors;
+	char *cafile;
+	int jobs;
+	int retries;
+	long connect_timeout; /* seconds */
+	long low_speed_time;  /* seconds below low_speed_limit */
+	long low_speed_limit; /* bytes per second */
+	int allow_http;
+	int offline;
+	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
+	gotc_event_fn event;
+	void *event_ctx;
+	int err;
+	char errbuf[2048];
+} gotc_t;
+
+/* Set the error detail; returns code so callers can `return gotc_fail(...)`. */
+int gotc_fail(gotc_t *h, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void gotc_emit(gotc_t *h, const struct gotc_event *ev);
+void gotc_info(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gotc_warn(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Load configuration: defaults, /etc/gotc/config.ini (or GOTC_SYSCONFDIR),
+ * $XDG_CONFIG_HOME/gotc/config.ini, environment.  home_override: --home. */
+int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir);
+void gotc_free(gotc_t *h);
+const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name);
+
+#endif

@@ -1,0 +1,117 @@
+/* model.h - targets, recipes and configuration as validated data. */
+#ifndef GOTC_MODEL_H
+#define GOTC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "gotc.h"
+
+enum recipe_kind { RK_GO, RK_TOOLCHAIN, RK_SYSROOT, RK_KERNEL, RK__COUNT };
+extern const char *const recipe_kind_names[RK__COUNT]; /* "go", "toolchain", ... */
+
+struct source {
+	char *name;	 /* section suffix: [source NAME]           */
+	char *url;	 /* as written, may hold ${mirror:NAME}      */
+	char *sha256;	 /* lowercase hex, or NULL when sha512 given */
+	char *sha512;
+	uint64_t size;	 /* 0 = unknown                              */
+	char *host_arch; /* NULL = any host                          */
+	char **include;	 /* member prefixes, NULL = everything       */
+	uint64_t strip;
+	char *dest;	 /* subdirectory of the entry, NULL = root   */
+	char *package;	 /* informational (tools/update-pins)        */
+	int line;	 /* line of the section header               */
+	int url_line;
+};
+
+struct recipe {
+	enum recipe_kind kind;
+	char *name;	/* file name without .ini */
+	char *path;	/* file it came from     */
+	char *hash;	/* sha256 of the file's bytes */
+	char *version;
+	char *description;
+	/* go */
+	char *goroot;
+	char *min_kernel;
+	/* toolchain */
+	char *type;	/* gcc | clang */
+	char *triple;
+	int libc;	/* enum libc_kind, -1 unset */
+	char *libc_str;
+	char *cc, *cxx, *ar;
+	char *linker;
+	char **libdir;
+	bool host;
+	char *sysroot_dir; /* toolchain carrying its own sysroot, or sysroot recipe's root */
+	/* sysroot */
+	char *libc_version;
+	char *glibcxx;
+	char *runtime_root;
+	/* kernel */
+	char *method;	/* package | headers_install */
+	char *include;
+	struct source *sources;
+	size_t nsources;
+	int version_line;
+};
+
+struct env_var {
+	char *name, *value;
+	int line;
+};
+
+enum { TR_GO, TR_TOOLCHAIN, TR_SYSROOT, TR_KERNEL, TR__COUNT };
+
+struct target {
+	char *name;
+	char *path;
+	char *hash;
+	char *description;
+	const struct arch_info *arch;
+	int libc;
+	char *arch_str, *libc_str, *link;
+	char *libc_version;
+	char *kernel;
+	char *cxx_stdlib; /* libstdc++ | libc++ | none */
+	char *glibcxx, *cxxabi;
+	bool is_static;
+	char *go_subarch;  /* override of GOAMD64/GOARM/GOMIPS64 */
+	char *recipe[TR__COUNT];
+	int recipe_line[TR__COUNT];
+	int kernel_line;
+	struct env_var *env;
+	size_t nenv;
+};
+
+/* Parse; on error return GOTC_ERECIPE with "FILE:LINE: message" in h->errbuf. */
+int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recipe **out);
+int target_load(gotc_t *h, const char *path, struct target **out);
+void recipe_free(struct recipe *r);
+void target_free(struct target *t);
+
+/* Find files on the search path; return malloc'd path or NULL. */
+char *find_target_file(gotc_t *h, const char *name);
+char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name);
+
+/* A target with its recipes, cross-validated. */
+struct resolved {
+	struct target *t;
+	struct recipe *r[TR__COUNT]; /* r[TR_SYSROOT] may be NULL (toolchain's own) */
+};
+int target_resolve(gotc_t *h, const char *name_or_path, struct resolved *out);
+void resolved_free(struct resolved *rs);
+
+/* Mirror rewriting: ${mirror:NAME}/rest -> every configured base + rest.
+ * Returns a NULL-terminated vector, or NULL with the error set. */
+char **url_expand(gotc_t *h, const char *url, const char *file, int line);
+/* Every source URL's mirror is configured: 0 or GOTC_ERECIPE. */
+int recipe_check_mirrors(gotc_t *h, const struct recipe *r);
+/* This machine as a target arch name (x86_64, arm64, ...). */
+const char *host_arch(void);
+/* Minimum kernel a Go release runs on ("2.6.32", "3.2"). */
+const char *go_min_kernel(const char *go_version);
+
+#endif

@@ -1,0 +1,237 @@
+/* model_resolve.c - search path, cross-file validation, mirror rewriting. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "model.h"
+#include "util.h"
+
+const char *go_min_kernel(const char *go_version)
+{
+	/* Go 1.24 dropped kernels older than 3.2; 1.23 was the last for 2.6.32. */
+	return version_cmp(go_version, "1.24") >= 0 ? "3.2" : "2.6.32";
+}
+
+static char *find_in_search(gotc_t *h, const char *sub, const char *name)
+{
+	if (strchr(name, '/') || !*name || name[0] == '.')
+		return NULL;
+	for (size_t i = 0; h->search && h->search[i]; i++) {
+		char *p = str_printf("%s/%s/%s.ini", h->search[i], sub, name);
+		if (p && is_file(p))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+char *find_target_file(gotc_t *h, const char *name)
+{
+	if (str_ends(name, ".ini") && is_file(name))
+		return strdup(name);
+	return find_in_search(h, "targets", name);
+}
+
+char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name)
+{
+	char sub[32];
+	snprintf(sub, sizeof(sub), "recipes/%s", recipe_kind_names[kind]);
+	return find_in_search(h, sub, name);
+}
+
+const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
+{
+	for (size_t i = 0; i < h->nmirrors; i++)
+		if (strcmp(h->mirrors[i].name, name) == 0)
+			return &h->mirrors[i];
+	return NULL;
+}
+
+char **url_expand(gotc_t *h, const char *url, const char *file, int line)
+{
+	char **v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	if (!str_starts(url, "${mirror:")) {
+		if (strv_push(&v, url))
+			goto oom;
+		return v;
+	}
+	const char *n = url + 9, *e = strchr(n, '}');
+	char name[128];
+	if (!e || (size_t)(e - n) >= sizeof(name)) {
+		gotc_fail(h, GOTC_ERECIPE, "%s:%d: url: malformed ${mirror:NAME} in '%s'", file, line, url);
+		strv_free(v);
+		return NULL;
+	}
+	memcpy(name, n, (size_t)(e - n));
+	name[e - n] = '\0';
+	const struct gotc_mirror *m = gotc_mirror_find(h, name);
+	if (!m) {
+		gotc_fail(h, GOTC_ERECIPE,
+			  "%s:%d: url: unknown mirror '%s' (define it in config.ini: [mirrors] %s = URL)",
+			  file, line, name, name);
+		strv_free(v);
+		return NULL;
+	}
+	for (size_t i = 0; m->urls[i]; i++) {
+		size_t bl = strlen(m->urls[i]);
+		while (bl && m->urls[i][bl - 1] == '/')
+			bl--;
+		const char *rest = e + 1;
+		while (*rest == '/')
+			rest++;
+		char *u = str_printf("%.*s/%s", (int)bl, m->urls[i], rest);
+		if (!u || strv_push(&v, u)) {
+			free(u);
+			goto oom;
+		}
+		free(u);
+	}
+	return v;
+oom:
+	strv_free(v);
+	gotc_fail(h, -ENOMEM, "out of memory");
+	return NULL;
+}
+
+const char *host_arch(void)
+{
+	static char name[80];
+	struct utsname u;
+	if (name[0])
+		return name;
+	if (uname(&u) < 0)
+		return "x86_64";
+	if (strcmp(u.machine, "aarch64") == 0)
+		snprintf(name, sizeof(name), "arm64");
+	else if (str_starts(u.machine, "armv7"))
+		snprintf(name, sizeof(name), "armv7");
+	else
+		snprintf(name, sizeof(name), "%s", u.machine);
+	return name;
+}
+
+void resolved_free(struct resolved *rs)
+{
+	target_free(rs->t);
+	for (int i = 0; i < TR__COUNT; i++)
+		recipe_free(rs->r[i]);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static const enum recipe_kind tr_kind[TR__COUNT] = {RK_GO, RK_TOOLCHAIN, RK_SYSROOT, RK_KERNEL};
+
+/* Check that every source URL names a known mirror. */
+int recipe_check_mirrors(gotc_t *h, const struct recipe *r)
+{
+	for (size_t i = 0; i < r->nsources; i++) {
+		char **v = url_expand(h, r->sources[i].url, r->path, r->sources[i].url_line);
+		if (!v)
+			return h->err;
+		strv_free(v);
+	}
+	return 0;
+}
+
+int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	char *path = find_target_file(h, name);
+	if (!path)
+		return gotc_fail(h, GOTC_ENOTFOUND,
+				 "no target '%s' on the search path (see 'gotc targets')", name);
+	int rc = target_load(h, path, &rs->t);
+	free(path);
+	if (rc)
+		return rc;
+	struct target *t = rs->t;
+	for (int i = 0; i < TR__COUNT; i++) {
+		if (!t->recipe[i])
+			continue;
+		char *rp = find_recipe_file(h, tr_kind[i], t->recipe[i]);
+		if (!rp) {
+			rc = gotc_fail(h, GOTC_ERECIPE,
+				       "%s:%d: no %s recipe '%s' (looked for recipes/%s/%s.ini on the "
+				       "search path)",
+				       t->path, t->recipe_line[i], recipe_kind_names[tr_kind[i]],
+				       t->recipe[i], recipe_kind_names[tr_kind[i]], t->recipe[i]);
+			goto out;
+		}
+		rc = recipe_load(h, rp, tr_kind[i], &rs->r[i]);
+		free(rp);
+		if (rc)
+			goto out;
+		if ((rc = recipe_check_mirrors(h, rs->r[i])))
+			goto out;
+	}
+	const struct recipe *go = rs->r[TR_GO], *tc = rs->r[TR_TOOLCHAIN];
+	const struct recipe *sr = rs->r[TR_SYSROOT], *kh = rs->r[TR_KERNEL];
+	const char *gomin = go->min_kernel ? go->min_kernel : go_min_kernel(go->version);
+	if (version_cmp(gomin, t->kernel) > 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: Go %s (recipe %s) needs Linux %s or newer, but the target's "
+			       "kernel is %s",
+			       t->path, t->recipe_line[TR_GO], go->version, go->name, gomin, t->kernel);
+		goto out;
+	}
+	if (version_cmp(kh->version, t->kernel) > 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: kernel headers %s (recipe %s) are newer than the target's kernel "
+			       "%s; use headers no newer than %s",
+			       t->path, t->recipe_line[TR_KERNEL], kh->version, kh->name, t->kernel,
+			       t->kernel);
+		goto out;
+	}
+	if (!tc->host) {
+		if (tc->libc != t->libc || !arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple)) {
+			rc = gotc_fail(h, GOTC_ERECIPE,
+				       "%s:%d: toolchain %s builds for %s (%s), but the target is %s "
+				       "with %s (expected a triple like %s)",
+				       t->path, t->recipe_line[TR_TOOLCHAIN], tc->name, tc->triple,
+				       tc->libc_str, t->arch->name, t->libc_str,
+				       t->arch->libc[t->libc].triple);
+			goto out;
+		}
+	}
+	if (!sr && !tc->sysroot_dir) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: [recipes] has no sysroot and toolchain %s carries none "
+			       "(add sysroot = NAME)",
+			       t->path, t->recipe_line[TR_TOOLCHAIN], tc->name);
+		goto out;
+	}
+	if (sr) {
+		if (sr->libc != t->libc) {
+			rc = gotc_fail(h, GOTC_ERECIPE, "%s:%d: sysroot %s is %s, but the target's libc is %s",
+				       t->path, t->recipe_line[TR_SYSROOT], sr->name, sr->libc_str,
+				       t->libc_str);
+			goto out;
+		}
+	}
+	const char *lv = sr ? sr->libc_version : NULL;
+	const char *gx = sr ? sr->glibcxx : tc->glibcxx;
+	const char *who = sr ? sr->name : tc->name;
+	int wline = t->recipe_line[sr ? TR_SYSROOT : TR_TOOLCHAIN];
+	if (lv && version_cmp(lv, t->libc_version) > 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: sysroot %s has %s %s, newer than the target's ceiling %s",
+			       t->path, wline, who, t->libc_str, lv, t->libc_version);
+		goto out;
+	}
+	if (gx && t->glibcxx && strcmp(t->cxx_stdlib, "libstdc++") == 0 &&
+	    version_cmp(gx, t->glibcxx) > 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: %s has libstdc++ GLIBCXX_%s, newer than the target's ceiling "
+			       "GLIBCXX_%s",
+			       t->path, wline, who, gx, t->glibcxx);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		resolved_free(rs);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* plan.h - what a target needs: store entries, their sources, the env. */
+#ifndef GOTC_PLAN_H
+#define GOTC_PLAN_H
+
+#include "model.h"
+
+enum entry_role { ER_GO, ER_TOOLCHAIN, ER_SYSROOT, ER__COUNT };
+
+/* One artifact to download: a recipe source after mirror rewriting. */
+struct artifact {
+	const struct source *src;
+	const struct recipe *recipe;
+	char **urls;	 /* mirror-expanded, in fallback order */
+	char *cache_path; /* where the verified file lives in the cache */
+	/* unpack parameters */
+	char *subdir;	 /* where it lands inside the entry ("" = root) */
+	int is_kernel;	 /* kernel headers layered into the sysroot */
+};
+
+struct entry {
+	enum entry_role role;
+	char *name;	/* e.g. go-1.19.8-0123456789ab */
+	char *key;	/* full sha256 of the inputs */
+	const struct recipe *recipe;  /* main recipe */
+	const struct recipe *kernel;  /* sysroot entries: the kernel headers */
+	struct artifact *arts;
+	size_t narts;
+};
+
+struct plan {
+	struct resolved rs;
+	struct entry entries[ER__COUNT];
+	int nentries;	/* host toolchains need no entry */
+	char *prefix_id;	/* hash of everything the prefix depends on */
+};
+
+/* Build the plan for a target: resolve, select host-specific sources,
+ * expand mirrors, name entries.  GOTC_ERECIPE / GOTC_ENOTFOUND on error. */
+int plan_build(gotc_t *h, const char *target, struct plan *p);
+void plan_free(struct plan *p);
+const struct entry *plan_entry(const struct plan *p, enum entry_role role);
+
+#endif

@@ -1,0 +1,72 @@
+/* util.h - strings, files and hashing helpers shared by the core and the CLI. */
+#ifndef GOTC_UTIL_H
+#define GOTC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Growable byte buffer; s is always NUL-terminated when len > 0 or after buf_init. */
+struct buf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Detach the string (caller frees); NULL if allocation ever failed. */
+char *buf_steal(struct buf *b);
+
+/* Return a malloc'd string or NULL. Caller frees. */
+char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *str_dup(const char *s);
+char *str_ndup(const char *s, size_t n);
+bool str_starts(const char *s, const char *prefix);
+bool str_ends(const char *s, const char *suffix);
+/* Split on spaces/tabs into a NULL-terminated vector (caller frees with strv_free). */
+char **strv_split(const char *s);
+size_t strv_len(char *const *v);
+int strv_push(char ***v, const char *s);
+void strv_free(char **v);
+/* Levenshtein distance, for "did you mean". */
+size_t str_distance(const char *a, const char *b);
+/* Compare dotted version strings numerically: <0, 0, >0.  Non-digits stop. */
+int version_cmp(const char *a, const char *b);
+/* 1 if s is digits separated by single dots, with an optional -suffix of [A-Za-z0-9.+~]. */
+bool version_valid(const char *s);
+
+/* Files. All return 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+int rm_rf(const char *path);
+int read_file(const char *path, char **out, size_t *len);
+/* Write to path.tmp.PID, fsync, rename over path. */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+bool is_dir(const char *path);
+bool is_file(const char *path);
+char *path_join(const char *a, const char *b);
+/* Parent directory and base name (malloc'd). */
+char *path_dirname(const char *p);
+const char *path_basename(const char *p);
+/* Sum of the sizes of regular files under dir (st_blocks not used: apparent size). */
+uint64_t dir_size(const char *dir);
+
+/* Hashing (OpenSSL EVP behind this interface only). */
+enum hash_algo { HASH_SHA256, HASH_SHA512 };
+struct hasher;
+struct hasher *hasher_new(enum hash_algo algo);
+void hasher_update(struct hasher *h, const void *p, size_t n);
+/* Write lowercase hex into out (129 bytes fit either); frees h. */
+void hasher_final(struct hasher *h, char *out);
+void hasher_free(struct hasher *h);
+/* Hash a file: 0 or -errno. */
+int hash_file(const char *path, enum hash_algo algo, char *out);
+void sha256_hex(const void *p, size_t n, char out[65]);
+/* Valid lowercase/uppercase hex of exactly n digits. */
+bool is_hex(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,196 @@
+/* util_fs.c - directories, whole-file I/O, atomic writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	int rc = 0;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	if (!rc && !is_dir(path))
+		rc = -ENOTDIR;
+	free(p);
+	return rc;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP || flag == FTW_D) {
+		/* A read-only directory (store entries are 0555) cannot lose children. */
+		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	}
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int chmod_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_D && (st->st_mode & 0700) != 0700)
+		chmod(path, (st->st_mode & 07777) | 0700);
+	return 0;
+}
+
+int rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 ? -errno : 0;
+	nftw(path, chmod_dir, 32, FTW_PHYS);
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct buf b;
+	buf_init(&b);
+	char tmp[8192];
+	for (;;) {
+		ssize_t n = read(fd, tmp, sizeof(tmp));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+			close(fd);
+			buf_free(&b);
+			return e;
+		}
+		if (n == 0)
+			break;
+		buf_add(&b, tmp, (size_t)n);
+	}
+	close(fd);
+	size_t l = b.len;
+	char *s = buf_steal(&b);
+	if (!s)
+		return -ENOMEM;
+	*out = s;
+	if (len)
+		*len = l;
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = str_printf("%s.tmp.%ld", path, (long)getpid());
+	if (!tmp)
+		return -ENOMEM;
+	int rc = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!rc && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && fchmodat(AT_FDCWD, tmp, mode, 0) < 0)
+		rc = -errno;
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (!*b)
+		return strndup(a, la);
+	return str_printf("%.*s/%s", (int)la, a, b);
+}
+
+char *path_dirname(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	if (!s)
+		return strdup(".");
+	if (s == p)
+		return strdup("/");
+	return strndup(p, (size_t)(s - p));
+}
+
+const char *path_basename(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static uint64_t du_total;
+static int du_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		du_total += (uint64_t)st->st_size;
+	return 0;
+}
+
+uint64_t dir_size(const char *dir)
+{
+	du_total = 0;
+	nftw(dir, du_one, 32, FTW_PHYS);
+	return du_total;
+}

@@ -1,0 +1,249 @@
+/* util_str.c - strings, buffers, versions. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void buf_init(struct buf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->oom = 0;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->s);
+	buf_init(b);
+}
+
+static int buf_grow(struct buf *b, size_t n)
+{
+	if (b->oom)
+		return -1;
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	char *s = realloc(b->s, cap);
+	if (!s) {
+		b->oom = 1;
+		return -1;
+	}
+	b->s = s;
+	b->cap = cap;
+	return 0;
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (buf_grow(b, n))
+		return;
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *buf_steal(struct buf *b)
+{
+	if (b->oom) {
+		buf_free(b);
+		return NULL;
+	}
+	char *s = b->s ? b->s : strdup("");
+	buf_init(b);
+	return s;
+}
+
+char *str_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+char *str_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *str_ndup(const char *s, size_t n)
+{
+	return strndup(s, n);
+}
+
+bool str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int strv_push(char ***v, const char *s)
+{
+	size_t n = strv_len(*v);
+	char **nv = realloc(*v, (n + 2) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[n] = strdup(s);
+	nv[n + 1] = NULL;
+	return nv[n] ? 0 : -1;
+}
+
+void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+char **strv_split(const char *s)
+{
+	char **v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		const char *e = s;
+		while (*e && *e != ' ' && *e != '\t')
+			e++;
+		char *w = strndup(s, (size_t)(e - s));
+		if (!w || strv_push(&v, w)) {
+			free(w);
+			strv_free(v);
+			return NULL;
+		}
+		free(w);
+		s = e;
+	}
+	return v;
+}
+
+size_t str_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		unsigned long x = 0, y = 0;
+		if (isdigit((unsigned char)*a))
+			x = strtoul(a, (char **)&a, 10);
+		if (isdigit((unsigned char)*b))
+			y = strtoul(b, (char **)&b, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		int more_a = *a == '.', more_b = *b == '.';
+		if (!more_a && !more_b)
+			return 0;
+		if (more_a)
+			a++;
+		if (more_b)
+			b++;
+	}
+	return 0;
+}
+
+bool version_valid(const char *s)
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (;;) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (*s == '.') {
+			s++;
+			continue;
+		}
+		break;
+	}
+	if (*s == '\0')
+		return true;
+	if (*s != '-' || !s[1])
+		return false;
+	for (s++; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(".+~", *s))
+			return false;
+	return true;
+}
+
+bool is_hex(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return i == n;
+}
