@@ -1,0 +1,26 @@
+/* unpack.h - archive extraction through libarchive (the only module that includes it). */
+#ifndef GOTC_UNPACK_H
+#define GOTC_UNPACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gotc.h"
+
+struct unpack_opts {
+	char *const *include;  /* member path prefixes as named in the archive
+				  (leading "./" ignored), NULL = every member */
+	uint64_t strip;	       /* leading path components removed after matching */
+	uint64_t max_bytes;    /* limit on total bytes written; 0 = h->max_unpack */
+	bool fix_abs_symlinks; /* rewrite absolute symlinks to relative links inside
+				  root (sysroots); otherwise they are rejected */
+	uint64_t written;      /* out: bytes of file data written */
+};
+
+/* Unpack archive into root (an existing directory).  Formats: tar (gz, xz,
+ * bz2, zstd), zip, Debian .deb (data.tar.* read as a stream), .rpm, Alpine
+ * .apk.  Returns 0, or GOTC_EUNSAFE / GOTC_EARCHIVE / GOTC_ETOOBIG with
+ * "ARCHIVE: member 'NAME': reason" in h->errbuf. */
+int unpack_archive(gotc_t *h, const char *archive, const char *root, struct unpack_opts *o);
+
+#endif
