@@ -326,13 +326,12 @@ static void attempt_done(struct fetch *f, struct xfer *x, CURLcode cc)
 		retry = 1;
 	} else {
 		rc = commit(x, cause, sizeof(cause));
-		if (rc == 0 || rc != GOTC_ECHECKSUM) {
-			if (rc)
-				local_error(f, x, rc);
-			else
-				finish(f, x, 0, NULL);
+		if (rc == 0)
+			finish(f, x, 0, NULL);
+		else if (rc != GOTC_ECHECKSUM)
+			local_error(f, x, rc);
+		if (rc != GOTC_ECHECKSUM)
 			return;
-		}
 	}
 	if (retry && x->attempt < f->attempts) {
 		double delay = BACKOFF_BASE * (double)(1u << (x->attempt - 1 < 8 ? x->attempt - 1 : 8));

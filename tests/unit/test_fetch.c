@@ -433,6 +433,18 @@ static void test_404_falls_back(void **state)
 	assert_int_equal(log_count(t, "GET /a.bin - 200"), 1);
 }
 
+static void test_refused_falls_back(void **state)
+{
+	struct t *t = *state;
+	t->h.retries = 2;
+	struct fetch_req r = req_for(t, 0, urls(t, "http://127.0.0.1:1/a.bin", "/a.bin"));
+	assert_int_equal(fetch_all(&t->h, &r, 1), 0);
+	assert_file(t->dest, t->data[0], file_size[0]);
+	assert_int_equal(t->retries, 2); /* once on port 1, then the fallback */
+	assert_int_equal(t->last_attempt, 1);
+	assert_non_null(strstr(t->retry_msg, "127.0.0.1 port 1"));
+}
+
 static void test_404_only(void **state)
 {
 	struct t *t = *state;
@@ -626,6 +638,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stall_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_404_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_falls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_404_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longer_than_declared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shorter_than_declared, setup, teardown),
