@@ -52,7 +52,7 @@ fuzz:
 	@sh tests/fuzz/run $(FUZZ_SECONDS)
 
 bench:
-	@sh tests/bench/run
+	@python3 tests/bench/run
 
 demo:
 	@sh tools/demo

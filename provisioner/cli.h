@@ -51,6 +51,13 @@ char **cli_target_names(gotc_t *h);
 int cmd_targets(struct cli *, int, char **);
 int cmd_show(struct cli *, int, char **);
 int cmd_lint(struct cli *, int, char **);
+int cmd_install(struct cli *, int, char **);
+int cmd_env(struct cli *, int, char **);
+int cmd_exec(struct cli *, int, char **);
+int cmd_list(struct cli *, int, char **);
+int cmd_remove(struct cli *, int, char **);
+int cmd_gc(struct cli *, int, char **);
+int cmd_verify(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
 

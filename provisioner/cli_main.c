@@ -21,6 +21,28 @@ const struct cmd cli_commands[] = {
 	 "[FILE...]\n"
 	 "  FILE          target (targets/*.ini) or recipe (recipes/KIND/*.ini) files;\n"
 	 "                without FILE, every file on the search path\n"},
+	{"install", "download, verify, unpack and assemble targets", cmd_install,
+	 "[-j N] [--offline] TARGET...\n"
+	 "  -j, --jobs N  parallel downloads (default 4, or [fetch] jobs)\n"
+	 "  --offline     use the download cache only; never touch the network\n"},
+	{"env", "print the path (or content) of an installed target's env file", cmd_env,
+	 "[--format=FORMAT] TARGET\n"
+	 "  without --format: the path of the POSIX sh env file, for\n"
+	 "                    . \"$(gotc env TARGET)\"\n"
+	 "  --format=F    print the content: sh, fish, json, make, github (for\n"
+	 "                $GITHUB_ENV), cmake (a toolchain file), meson (a cross file)\n"},
+	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
+	 "TARGET [--] COMMAND [ARGS...]\n"},
+	{"list", "installed targets and store entries with sizes", cmd_list,
+	 "[--json]\n"},
+	{"remove", "uninstall targets (their store entries stay until gc)", cmd_remove,
+	 "TARGET...\n"},
+	{"gc", "delete store entries and prefixes no installed target references", cmd_gc,
+	 "[--dry-run]\n"
+	 "  -n, --dry-run print what would be deleted\n"},
+	{"verify", "re-hash installed files against their manifests", cmd_verify,
+	 "[TARGET...]\n"
+	 "  reports modified, missing and extra files; exit status 1 if any\n"},
 	{"help", "show help for a command", cmd_help, "[COMMAND]\n"},
 	{"version", "print gotc's version", cmd_version, "\n"},
 	{NULL, NULL, NULL, NULL},

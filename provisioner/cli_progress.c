@@ -127,6 +127,13 @@ static void on_event(const struct gotc_event *ev, void *ctx)
 		fprintf(stderr, "fetched %s (%s%s%s)\n", ev->name, a, ev->msg ? ", " : "",
 			ev->msg ? ev->msg : "");
 		break;
+	case GOTC_EV_FETCH_FAIL:
+		s->active = 0;
+		if (cli->tty)
+			clear_live(p);
+		if (cli->verbose)
+			fprintf(stderr, "failed %s\n", ev->name);
+		break;
 	case GOTC_EV_STEP_START:
 		if (cli->tty)
 			clear_live(p);

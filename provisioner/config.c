@@ -1,6 +1,7 @@
 /* config.c - the handle: defaults, config.ini files, environment, paths. */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 #include "gotc.h"
-#include "ini.h"
+#include "ini_strict.h"
 #include "util.h"
 
 #ifndef GOTC_SYSCONFDIR
@@ -81,6 +82,13 @@ void gotc_warn(gotc_t *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_msg(h, GOTC_EV_WARN, fmt, ap);
 	va_end(ap);
+}
+
+void gotc_test_point(const char *point)
+{
+	const char *at = getenv("GOTC_TEST_KILL_AT");
+	if (at && strcmp(at, point) == 0)
+		raise(SIGKILL);
 }
 
 /* ---- config.ini ---- */

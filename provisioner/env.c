@@ -98,6 +98,18 @@ int env_compute(gotc_t *h, const struct plan *p, const char *prefix, struct env 
 		rc = -ENOMEM;
 	rc = rc ? rc : env_set(e, "GOTC_TARGET", t->name);
 	rc = rc ? rc : env_set(e, "GOTC_PREFIX", prefix);
+	rc = rc ? rc : env_set(e, "GOTC_SYSROOT", e->sysroot);
+	if (!rc) {
+		/* how to run the target's binaries here: $GOTC_QEMU -L $GOTC_QEMU_LD_PREFIX */
+		const struct recipe *sr = p->rs.r[TR_SYSROOT];
+		char *q = str_printf("qemu-%s-static", a->qemu);
+		char *lp = sr && sr->runtime_root ? path_join(e->sysroot, sr->runtime_root)
+						  : strdup(e->sysroot);
+		rc = q && lp ? env_set(e, "GOTC_QEMU", q) : -ENOMEM;
+		rc = rc ? rc : env_set(e, "GOTC_QEMU_LD_PREFIX", lp);
+		free(q);
+		free(lp);
+	}
 	rc = rc ? rc : env_set(e, "GOROOT", goroot);
 	rc = rc ? rc : env_set(e, "GOOS", "linux");
 	rc = rc ? rc : env_set(e, "GOARCH", a->goarch);

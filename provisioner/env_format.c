@@ -318,6 +318,20 @@ static void fmt_meson(const struct env *e, struct buf *b)
 	buf_printf(b, "\nendian = '%s'\n", strcmp(e->arch->name, "mips64") == 0 ? "big" : "little");
 }
 
+/* NUL-separated NAME=VALUE records for gotc exec; "+PATH=DIR" prepends. */
+static void fmt_nul(const struct env *e, struct buf *b)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		buf_printf(b, "%s=", e->v[i].name);
+		buf_puts(b, e->v[i].value);
+		buf_putc(b, '\0');
+	}
+	for (size_t i = 0; e->path_prepend[i]; i++) {
+		buf_printf(b, "+PATH=%s", e->path_prepend[i]);
+		buf_putc(b, '\0');
+	}
+}
+
 int env_format(const struct env *e, const char *format, struct buf *b)
 {
 	static const struct {
@@ -325,7 +339,7 @@ int env_format(const struct env *e, const char *format, struct buf *b)
 		void (*fn)(const struct env *, struct buf *);
 	} fmts[] = {{"sh", fmt_sh},	    {"fish", fmt_fish},	  {"json", fmt_json},
 		    {"make", fmt_make},	    {"github", fmt_github}, {"cmake", fmt_cmake},
-		    {"meson", fmt_meson}};
+		    {"meson", fmt_meson},   {"nul", fmt_nul}};
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
 		if (strcmp(fmts[i].name, format) == 0) {
 			fmts[i].fn(e, b);

@@ -234,8 +234,7 @@ static void finish(struct fetch *f, struct xfer *x, int rc, const char *msg)
 	x->state = X_DONE;
 	if (x->slot >= 0)
 		f->busy &= ~(1ull << x->slot);
-	if (!rc)
-		emit(x, GOTC_EV_FETCH_DONE, NULL, x->got);
+	emit(x, rc ? GOTC_EV_FETCH_FAIL : GOTC_EV_FETCH_DONE, rc ? x->req->error : NULL, x->got);
 }
 
 static void local_error(struct fetch *f, struct xfer *x, int rc)

@@ -41,6 +41,7 @@ enum gotc_event_type {
 	GOTC_EV_FETCH_PROGRESS, /* name, now, total                       */
 	GOTC_EV_FETCH_RETRY,	/* name, url, msg (cause), attempt         */
 	GOTC_EV_FETCH_DONE,	/* name, now (bytes), msg "cached"/NULL    */
+	GOTC_EV_FETCH_FAIL,	/* name, msg (the error)                   */
 	GOTC_EV_STEP_START,	/* name (store entry), msg (what)          */
 	GOTC_EV_STEP_DONE,	/* name, now (bytes written)               */
 	GOTC_EV_LOCK_WAIT,	/* msg: lock path                          */
@@ -99,6 +100,10 @@ void gotc_warn(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2,
  * $XDG_CONFIG_HOME/gotc/config.ini, environment.  home_override: --home. */
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir);
 void gotc_free(gotc_t *h);
+/* Test hook: GOTC_TEST_KILL_AT=POINT makes the process SIGKILL itself at POINT
+ * (fetched, unpacked, committed, prefix), so tests can crash an install at
+ * exact places. */
+void gotc_test_point(const char *point);
 const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name);
 
 #endif

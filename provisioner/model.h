@@ -45,7 +45,12 @@ struct recipe {
 	char *linker;
 	char **libdir;
 	bool host;
-	char *sysroot_dir; /* toolchain carrying its own sysroot, or sysroot recipe's root */
+	char *sysroot_dir; /* toolchain carrying its own sysroot */
+	/* compiler flags the wrappers always pass (placeholders ${toolchain},
+	 * ${sysroot}, ${triple}, ${gnu_triple}, ${clang_resource_dir}) */
+	char *flags, *cxx_flags;		/* toolchain */
+	char *gcc_flags, *gcc_cxx_flags;	/* sysroot, with a gcc toolchain */
+	char *clang_flags, *clang_cxx_flags;	/* sysroot, with a clang toolchain */
 	/* sysroot */
 	char *libc_version;
 	char *glibcxx;
@@ -91,6 +96,9 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 int target_load(gotc_t *h, const char *path, struct target **out);
 void recipe_free(struct recipe *r);
 void target_free(struct target *t);
+
+/* The placeholders flags may use, NULL-terminated. */
+const char *const *flag_placeholders(void);
 
 /* Find files on the search path; return malloc'd path or NULL. */
 char *find_target_file(gotc_t *h, const char *name);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ini.h"
+#include "ini_strict.h"
 #include "model.h"
 #include "util.h"
 
@@ -35,12 +35,18 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "linker", IT_ENUM, 0, R(linker), "bfd lld gold", T},
 	{"recipe", "libdir", IT_WORDS, 0, R(libdir), NULL, T},
 	{"recipe", "host", IT_BOOL, 0, R(host), NULL, T},
-	{"recipe", "sysroot", IT_RELPATH, 0, R(sysroot_dir), NULL, T | S},
+	{"recipe", "sysroot", IT_RELPATH, 0, R(sysroot_dir), NULL, T},
+	{"recipe", "flags", IT_STR, 0, R(flags), NULL, T},
+	{"recipe", "cxx_flags", IT_STR, 0, R(cxx_flags), NULL, T},
+	{"recipe", "gcc_flags", IT_STR, 0, R(gcc_flags), NULL, S},
+	{"recipe", "gcc_cxx_flags", IT_STR, 0, R(gcc_cxx_flags), NULL, S},
+	{"recipe", "clang_flags", IT_STR, 0, R(clang_flags), NULL, S},
+	{"recipe", "clang_cxx_flags", IT_STR, 0, R(clang_cxx_flags), NULL, S},
 	{"recipe", "libc_version", IT_VERSION, REQ, R(libc_version), NULL, S},
 	{"recipe", "glibcxx", IT_VERSION, 0, R(glibcxx), NULL, S | T},
 	{"recipe", "runtime_root", IT_RELPATH, 0, R(runtime_root), NULL, S | T},
 	{"recipe", "method", IT_ENUM, REQ, R(method), "package headers_install", K},
-	{"recipe", "include", IT_RELPATH, 0, R(include), NULL, K},
+	{"recipe", "include", IT_RELPATH, 0, R(include), NULL, K | S},
 	{"source", "url", IT_URL, REQ, SRC(url), NULL, 0},
 	{"source", "sha256", IT_SHA256, 0, SRC(sha256), NULL, 0},
 	{"source", "sha512", IT_SHA512, 0, SRC(sha512), NULL, 0},
@@ -78,7 +84,8 @@ static const char *const managed_vars[] = {
 	"GOROOT", "GOPATH_UNUSED", "PATH", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOMIPS64",
 	"GORISCV64", "GOARM64", "CGO_ENABLED", "CC", "CXX", "AR", "CGO_CFLAGS", "CGO_CXXFLAGS",
 	"CGO_LDFLAGS", "PKG_CONFIG_LIBDIR", "PKG_CONFIG_SYSROOT_DIR", "PKG_CONFIG_PATH", "GOCACHE",
-	"GOTOOLCHAIN", "GOTC_TARGET", "GOTC_PREFIX", "GOFLAGS", NULL};
+	"GOTOOLCHAIN", "GOTC_TARGET", "GOTC_PREFIX", "GOFLAGS", "GOTC_SYSROOT", "GOTC_QEMU",
+	"GOTC_QEMU_LD_PREFIX", NULL};
 
 static void source_clear(struct source *s)
 {
@@ -112,6 +119,12 @@ void recipe_free(struct recipe *r)
 	free(r->linker);
 	strv_free(r->libdir);
 	free(r->sysroot_dir);
+	free(r->flags);
+	free(r->cxx_flags);
+	free(r->gcc_flags);
+	free(r->gcc_cxx_flags);
+	free(r->clang_flags);
+	free(r->clang_cxx_flags);
 	free(r->libc_version);
 	free(r->glibcxx);
 	free(r->runtime_root);
@@ -148,6 +161,27 @@ void target_free(struct target *t)
 	}
 	free(t->env);
 	free(t);
+}
+
+static const char *const placeholders[] = {"${toolchain}", "${sysroot}", "${triple}",
+					    "${gnu_triple}", "${clang_resource_dir}", NULL};
+
+const char *const *flag_placeholders(void)
+{
+	return placeholders;
+}
+
+/* First "${" in s that is not a known placeholder, or NULL. */
+static const char *flags_bad_placeholder(const char *s)
+{
+	for (const char *p = s ? strstr(s, "${") : NULL; p; p = strstr(p + 2, "${")) {
+		bool known = false;
+		for (size_t i = 0; placeholders[i]; i++)
+			known |= str_starts(p, placeholders[i]);
+		if (!known)
+			return p;
+	}
+	return NULL;
 }
 
 static void *recipe_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
@@ -257,20 +291,29 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 					      "uses host compilers says host = yes)");
 			goto out;
 		}
-		if (r->host && r->nsources) {
-			rc = ini_error(&c, r->sources[0].line,
-				       "a host = yes toolchain takes no [source] sections");
-			goto out;
-		}
 	} else if (!r->nsources) {
 		rc = ini_error(&c, 1, "[recipe]: no [source NAME] section: a %s recipe needs at "
 				      "least one source",
 			       recipe_kind_names[kind]);
 		goto out;
 	}
+	static const char *const flag_keys[] = {"flags", "cxx_flags", "gcc_flags", "gcc_cxx_flags",
+						"clang_flags", "clang_cxx_flags"};
+	char *const flag_vals[] = {r->flags, r->cxx_flags, r->gcc_flags, r->gcc_cxx_flags,
+				   r->clang_flags, r->clang_cxx_flags};
+	for (size_t i = 0; i < 6; i++) {
+		const char *bad = flags_bad_placeholder(flag_vals[i]);
+		if (bad) {
+			rc = ini_error(&c, ini_key_line(&c, "recipe", flag_keys[i]),
+				       "%s: unknown placeholder '%.*s' (use ${toolchain}, ${sysroot}, "
+				       "${triple}, ${gnu_triple} or ${clang_resource_dir})",
+				       flag_keys[i], (int)(strcspn(bad, "}") + 1), bad);
+			goto out;
+		}
+	}
 	if (kind == RK_GO && !r->goroot)
 		r->goroot = strdup("go");
-	if (kind == RK_KERNEL && !r->include)
+	if ((kind == RK_KERNEL || kind == RK_SYSROOT) && !r->include)
 		r->include = strdup("usr/include");
 	rc = 0;
 out:

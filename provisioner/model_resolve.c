@@ -177,7 +177,7 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 			       t->path, t->recipe_line[TR_GO], go->version, go->name, gomin, t->kernel);
 		goto out;
 	}
-	if (version_cmp(kh->version, t->kernel) > 0) {
+	if (version_cmp_prefix(kh->version, t->kernel) > 0) {
 		rc = gotc_fail(h, GOTC_ERECIPE,
 			       "%s:%d: kernel headers %s (recipe %s) are newer than the target's kernel "
 			       "%s; use headers no newer than %s",
@@ -185,13 +185,13 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 			       t->kernel);
 		goto out;
 	}
-	if (!tc->host) {
-		if (tc->libc != t->libc || !arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple)) {
+	if (tc->triple) {
+		if ((tc->libc >= 0 && tc->libc != t->libc) || !arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple)) {
 			rc = gotc_fail(h, GOTC_ERECIPE,
 				       "%s:%d: toolchain %s builds for %s (%s), but the target is %s "
 				       "with %s (expected a triple like %s)",
 				       t->path, t->recipe_line[TR_TOOLCHAIN], tc->name, tc->triple,
-				       tc->libc_str, t->arch->name, t->libc_str,
+				       tc->libc_str ? tc->libc_str : "any libc", t->arch->name, t->libc_str,
 				       t->arch->libc[t->libc].triple);
 			goto out;
 		}

@@ -103,7 +103,7 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 	const struct recipe *sr = p->rs.r[TR_SYSROOT], *kh = p->rs.r[TR_KERNEL];
 	if ((rc = make_entry(h, p, ER_GO, "go", go, NULL)))
 		goto out;
-	if (!tc->host && (rc = make_entry(h, p, ER_TOOLCHAIN, "toolchain", tc, NULL)))
+	if (tc->nsources && (rc = make_entry(h, p, ER_TOOLCHAIN, "toolchain", tc, NULL)))
 		goto out;
 	/* The sysroot entry holds the libc (from the sysroot recipe, or the
 	 * toolchain's own sysroot) with the kernel headers layered on top. */

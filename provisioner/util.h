@@ -37,6 +37,8 @@ void strv_free(char **v);
 size_t str_distance(const char *a, const char *b);
 /* Compare dotted version strings numerically: <0, 0, >0.  Non-digits stop. */
 int version_cmp(const char *a, const char *b);
+/* Compare a with b, a cut to as many components as b has: 6.1.4 vs 6.1 is 0. */
+int version_cmp_prefix(const char *a, const char *b);
 /* 1 if s is digits separated by single dots, with an optional -suffix of [A-Za-z0-9.+~]. */
 bool version_valid(const char *s);
 

@@ -148,12 +148,12 @@ char **strv_split(const char *s)
 	if (!v)
 		return NULL;
 	while (*s) {
-		while (*s == ' ' || *s == '\t')
+		while (*s == ' ' || *s == '\t' || *s == '\n')
 			s++;
 		if (!*s)
 			break;
 		const char *e = s;
-		while (*e && *e != ' ' && *e != '\t')
+		while (*e && *e != ' ' && *e != '\t' && *e != '\n')
 			e++;
 		char *w = strndup(s, (size_t)(e - s));
 		if (!w || strv_push(&v, w)) {
@@ -212,6 +212,22 @@ int version_cmp(const char *a, const char *b)
 			b++;
 	}
 	return 0;
+}
+
+int version_cmp_prefix(const char *a, const char *b)
+{
+	size_t nb = 1;
+	for (const char *p = b; *p && *p != '-'; p++)
+		nb += *p == '.';
+	char cut[64];
+	size_t i = 0, comps = 0;
+	for (; a[i] && i < sizeof(cut) - 1; i++) {
+		if (a[i] == '.' && ++comps == nb)
+			break;
+		cut[i] = a[i];
+	}
+	cut[i] = '\0';
+	return version_cmp(cut, b);
 }
 
 bool version_valid(const char *s)

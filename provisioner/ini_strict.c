@@ -9,7 +9,7 @@
 
 #include <ini.h> /* inih */
 
-#include "ini.h"
+#include "ini_strict.h"
 #include "util.h"
 
 int ini_error(struct ini_ctx *c, int line, const char *fmt, ...)

@@ -1,0 +1,210 @@
+/* assemble_entry.c - unpack a store entry's artifacts in staging, layer the
+ * kernel headers into a sysroot, commit. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "install.h"
+#include "store.h"
+#include "unpack.h"
+#include "util.h"
+
+static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, bool fix_abs)
+{
+	char *dest = a->subdir[0] ? path_join(dir, a->subdir) : strdup(dir);
+	if (!dest)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	int rc = mkdir_p(dest, 0755);
+	if (rc) {
+		rc = gotc_fail(h, rc, "mkdir %s: %s", dest, strerror(-rc));
+	} else {
+		struct unpack_opts o = {
+			.include = a->src->include,
+			.strip = a->src->strip,
+			.fix_abs_symlinks = fix_abs,
+		};
+		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = a->src->name, .msg = "unpack"};
+		gotc_emit(h, &ev);
+		rc = unpack_archive(h, a->cache_path, dest, &o);
+		if (!rc) {
+			struct gotc_event done = {.type = GOTC_EV_STEP_DONE, .name = a->src->name,
+						  .now = o.written};
+			gotc_emit(h, &done);
+		}
+	}
+	free(dest);
+	return rc;
+}
+
+/* Run `make headers_install` in a kernel source tree; headers land in out/include. */
+static int headers_install(gotc_t *h, const char *src, const char *karch, const char *out)
+{
+	char *arch = str_printf("ARCH=%s", karch);
+	char *hdr = str_printf("INSTALL_HDR_PATH=%s", out);
+	char *log = str_printf("%s.log", out);
+	int rc = 0;
+	if (!arch || !hdr || !log) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	gotc_info(h, "make -C %s headers_install %s %s", src, arch, hdr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		rc = gotc_fail(h, -errno, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		FILE *f = freopen(log, "w", stdout);
+		if (f)
+			dup2(fileno(f), 2);
+		execlp("make", "make", "-s", "-C", src, "headers_install", arch, hdr, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			rc = gotc_fail(h, -errno, "waitpid: %s", strerror(errno));
+			goto out;
+		}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *text = NULL;
+		read_file(log, &text, NULL);
+		rc = gotc_fail(h, GOTC_EASSEMBLE,
+			       "make headers_install ARCH=%s failed in %s%s (needs make and a host C "
+			       "compiler: apt-get install make gcc)%s%.600s",
+			       karch, src, WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": make not found" : "",
+			       text ? ":\n" : "", text ? text : "");
+		free(text);
+	}
+out:
+	free(arch);
+	free(hdr);
+	free(log);
+	return rc;
+}
+
+/* Move every top-level entry of from/ into to/, replacing what is there. */
+static int layer_dir(gotc_t *h, const char *from, const char *to)
+{
+	int rc = mkdir_p(to, 0755);
+	if (rc)
+		return gotc_fail(h, rc, "mkdir %s: %s", to, strerror(-rc));
+	DIR *d = opendir(from);
+	if (!d)
+		return gotc_fail(h, GOTC_EASSEMBLE, "kernel headers: %s: %s (check the recipe's include key)",
+				 from, strerror(errno));
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *s = path_join(from, de->d_name), *t = path_join(to, de->d_name);
+		if (!s || !t)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		else if ((rc = rm_rf(t)))
+			rc = gotc_fail(h, rc, "rm %s: %s", t, strerror(-rc));
+		else if (rename(s, t) < 0)
+			rc = gotc_fail(h, -errno, "rename %s -> %s: %s", s, t, strerror(errno));
+		free(s);
+		free(t);
+	}
+	closedir(d);
+	return rc;
+}
+
+int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
+{
+	char *stage = NULL, *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL;
+	const struct recipe *r = e->recipe;
+	bool from_toolchain = e->role == ER_SYSROOT && r->kind == RK_TOOLCHAIN;
+	int rc = store_stage(h, e->name, &stage);
+	if (rc)
+		return rc;
+	root = path_join(stage, "root");
+	tmp = path_join(stage, "tmp");
+	ktmp = path_join(stage, "kernel");
+	dest = str_printf("%s/store/%s", h->home, e->name);
+	if (!root || !tmp || !ktmp || !dest) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = e->name, .msg = "assemble"};
+	gotc_emit(h, &ev);
+	/* A sysroot carried inside a toolchain archive: unpack the toolchain
+	 * aside and keep only its sysroot directory. */
+	const char *main_dir = from_toolchain ? tmp : root;
+	if (!from_toolchain && (rc = mkdir_p(root, 0755))) {
+		rc = gotc_fail(h, rc, "mkdir %s: %s", root, strerror(-rc));
+		goto out;
+	}
+	for (size_t i = 0; i < e->narts; i++) {
+		const struct artifact *a = &e->arts[i];
+		if (a->is_kernel)
+			continue;
+		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT)))
+			goto out;
+	}
+	if (from_toolchain) {
+		char *sys = path_join(tmp, r->sysroot_dir);
+		if (!sys || !is_dir(sys)) {
+			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: sysroot '%s' not found in the toolchain's files",
+				       r->path, r->sysroot_dir);
+			free(sys);
+			goto out;
+		}
+		if (rename(sys, root) < 0)
+			rc = gotc_fail(h, -errno, "rename %s: %s", sys, strerror(errno));
+		free(sys);
+		if (rc)
+			goto out;
+	}
+	if (e->kernel) {
+		const struct recipe *k = e->kernel;
+		const char *sysinc_rel = r->kind == RK_SYSROOT ? r->include : "usr/include";
+		char *kinc = NULL, *sysinc = path_join(root, sysinc_rel);
+		for (size_t i = 0; !rc && i < e->narts; i++)
+			if (e->arts[i].is_kernel)
+				rc = unpack_into(h, &e->arts[i], ktmp, true);
+		if (!rc && strcmp(k->method, "headers_install") == 0) {
+			char *out = path_join(stage, "khdr");
+			rc = out ? headers_install(h, ktmp, p->rs.t->arch->kernel_arch, out)
+				 : gotc_fail(h, -ENOMEM, "out of memory");
+			kinc = out ? path_join(out, "include") : NULL;
+			free(out);
+		} else if (!rc) {
+			kinc = path_join(ktmp, k->include);
+		}
+		if (!rc)
+			rc = (kinc && sysinc) ? layer_dir(h, kinc, sysinc) : gotc_fail(h, -ENOMEM, "out of memory");
+		free(kinc);
+		free(sysinc);
+		if (rc)
+			goto out;
+	}
+	rm_rf(tmp);
+	rm_rf(ktmp);
+	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s", e->name,
+			  e->role == ER_GO ? "go" : e->role == ER_TOOLCHAIN ? "toolchain" : "sysroot",
+			  r->name, r->version, e->key, e->kernel ? "kernel_headers " : "",
+			  e->kernel ? e->kernel->name : "", e->kernel ? "\n" : "");
+	if (!info) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	gotc_test_point("unpacked");
+	rc = store_commit(h, stage, dest, info);
+out:
+	if (rc && stage)
+		rm_rf(stage);
+	free(stage);
+	free(root);
+	free(tmp);
+	free(ktmp);
+	free(dest);
+	free(info);
+	return rc;
+}

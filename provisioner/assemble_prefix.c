@@ -1,0 +1,444 @@
+/* assemble_prefix.c - a target prefix: compiler wrappers, links into the
+ * store, env files in every format; committed, then swapped in atomically. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "install.h"
+#include "store.h"
+#include "util.h"
+
+char *target_link_path(gotc_t *h, const char *name)
+{
+	return str_printf("%s/targets/%s", h->home, name);
+}
+
+char *target_prefix_dir(gotc_t *h, const char *name)
+{
+	char *link = target_link_path(h, name);
+	char buf[4096];
+	ssize_t n = link ? readlink(link, buf, sizeof(buf) - 1) : -1;
+	free(link);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	/* targets/NAME -> ../prefixes/NAME-ID/root */
+	if (!str_ends(buf, "/root") || strncmp(buf, "../prefixes/", 12) != 0)
+		return NULL;
+	buf[n - 5] = '\0';
+	return str_printf("%s/%s", h->home, buf + 3);
+}
+
+/* Find an executable on PATH; malloc'd absolute path or NULL. */
+static char *which(const char *name)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+	const char *path = getenv("PATH");
+	char *copy = strdup(path && *path ? path : "/usr/bin:/bin"), *save = NULL, *found = NULL;
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = path_join(d, name);
+		if (p && access(p, X_OK) == 0 && is_file(p))
+			found = p;
+		else
+			free(p);
+	}
+	free(copy);
+	return found;
+}
+
+static int write_script(gotc_t *h, const char *dir, const char *name, const char *body)
+{
+	char *p = path_join(dir, name);
+	int rc = p ? write_file_atomic(p, body, strlen(body), 0755) : -ENOMEM;
+	if (rc)
+		rc = gotc_fail(h, rc, "cannot write %s/%s: %s", dir, name, strerror(-rc));
+	free(p);
+	return rc;
+}
+
+struct wctx {
+	gotc_t *h;
+	const struct plan *p;
+	const char *tcroot;  /* toolchain entry root, NULL for host tools */
+	const char *sysroot; /* sysroot entry root (absolute, in the store) */
+	const char *bindir;  /* staging bin dir */
+	char *resource_dir;  /* clang -print-resource-dir, when a flag asks */
+};
+
+/* #!/bin/sh + header + optional LD_LIBRARY_PATH for the tool process only. */
+static void script_head(struct buf *b, const struct wctx *w, const char *what)
+{
+	const struct recipe *tc = w->p->rs.r[TR_TOOLCHAIN];
+	buf_printf(b, "#!/bin/sh\n# gotc wrapper: %s for target %s (toolchain %s)\n", what,
+		   w->p->rs.t->name, tc->name);
+	if (w->tcroot && tc->libdir && tc->libdir[0]) {
+		/* binutils' own libraries (libbfd, libopcodes...), for this process
+		 * and the compiler's children only: never the user's shell. */
+		buf_puts(b, "LD_LIBRARY_PATH=");
+		for (size_t i = 0; tc->libdir[i]; i++) {
+			char *d = path_join(w->tcroot, tc->libdir[i]);
+			quote_sh(b, d ? d : "");
+			buf_putc(b, ':');
+			free(d);
+		}
+		buf_puts(b, "${LD_LIBRARY_PATH:-}; export LD_LIBRARY_PATH\n");
+	}
+}
+
+static int tool_path(const struct wctx *w, const char *tool, char **out)
+{
+	const struct recipe *tc = w->p->rs.r[TR_TOOLCHAIN];
+	bool in_entry = w->tcroot && !tc->host;
+	*out = in_entry ? path_join(w->tcroot, tool) : which(tool);
+	if (!*out || access(*out, X_OK) != 0) {
+		free(*out);
+		*out = NULL;
+		return gotc_fail(w->h, GOTC_EASSEMBLE,
+				 in_entry ? "toolchain %s: '%s' is not an executable in the unpacked toolchain (check the recipe's cc/cxx/ar keys)"
+					   : "toolchain %s needs '%s' on PATH (apt-get install clang lld llvm)",
+				 tc->name, tool);
+	}
+	return 0;
+}
+
+/* Output of `cc -print-resource-dir` (clang's own headers), malloc'd. */
+static char *resource_dir(const char *cc)
+{
+	char *cmd = str_printf("'%s' -print-resource-dir 2>/dev/null", cc);
+	FILE *f = cmd ? popen(cmd, "r") : NULL;
+	char line[4096] = "";
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f)
+		pclose(f);
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return line[0] == '/' ? strdup(line) : NULL;
+}
+
+/* Append the words of flags to b, placeholders replaced, each word quoted. */
+static int add_flags(struct wctx *w, struct buf *b, const char *flags, const char *cc)
+{
+	if (!flags)
+		return 0;
+	const struct target *t = w->p->rs.t;
+	char **words = strv_split(flags);
+	if (!words)
+		return gotc_fail(w->h, -ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; !rc && words[i]; i++) {
+		struct buf word;
+		buf_init(&word);
+		for (const char *s = words[i]; *s;) {
+			const char *val = NULL;
+			size_t n = 0;
+			if (str_starts(s, "${toolchain}"))
+				val = w->tcroot ? w->tcroot : "", n = 12;
+			else if (str_starts(s, "${sysroot}"))
+				val = w->sysroot, n = 10;
+			else if (str_starts(s, "${triple}"))
+				val = t->arch->libc[t->libc].triple, n = 9;
+			else if (str_starts(s, "${gnu_triple}"))
+				val = t->arch->libc[LIBC_GLIBC].triple, n = 13;
+			else if (str_starts(s, "${clang_resource_dir}")) {
+				if (!w->resource_dir && !(w->resource_dir = resource_dir(cc))) {
+					rc = gotc_fail(w->h, GOTC_EASSEMBLE,
+						       "%s -print-resource-dir gave no directory", cc);
+					break;
+				}
+				val = w->resource_dir, n = 21;
+			}
+			if (val) {
+				buf_puts(&word, val);
+				s += n;
+			} else {
+				buf_putc(&word, *s++);
+			}
+		}
+		if (!rc) {
+			buf_putc(b, ' ');
+			quote_sh(b, word.s ? word.s : "");
+		}
+		buf_free(&word);
+	}
+	strv_free(words);
+	return rc;
+}
+
+/* A compiler wrapper: always the sysroot, the target and the linker. */
+static int compiler_wrapper(struct wctx *w, const char *name, const char *tool, bool cxx)
+{
+	const struct plan *p = w->p;
+	const struct recipe *tc = p->rs.r[TR_TOOLCHAIN], *sr = p->rs.r[TR_SYSROOT];
+	const struct target *t = p->rs.t;
+	bool clang = strcmp(tc->type, "clang") == 0;
+	char *exe = NULL;
+	struct buf b;
+	int rc = tool_path(w, tool, &exe);
+	if (rc)
+		return rc;
+	buf_init(&b);
+	script_head(&b, w, name);
+	buf_puts(&b, "exec ");
+	quote_sh(&b, exe);
+	if (clang) {
+		/* clang's cpu spelling (armv7a) with the libc's environment */
+		const char *ct = t->arch->clang_target, *triple = t->arch->libc[t->libc].triple;
+		buf_printf(&b, " --target=%.*s%s", (int)strcspn(ct, "-"), ct, strchr(triple, '-'));
+	}
+	buf_puts(&b, " --sysroot=");
+	quote_sh(&b, w->sysroot);
+	if (clang) {
+		const char *ld = tc->linker ? tc->linker : "lld";
+		buf_printf(&b, " -fuse-ld=%s -Wno-unused-command-line-argument", ld);
+		if (cxx && strcmp(t->cxx_stdlib, "libc++") == 0)
+			buf_puts(&b, " -stdlib=libc++");
+	}
+	rc = add_flags(w, &b, tc->flags, exe);
+	if (!rc && cxx)
+		rc = add_flags(w, &b, tc->cxx_flags, exe);
+	if (!rc && sr && cxx)
+		rc = add_flags(w, &b, clang ? sr->clang_cxx_flags : sr->gcc_cxx_flags, exe);
+	if (!rc && sr)
+		rc = add_flags(w, &b, clang ? sr->clang_flags : sr->gcc_flags, exe);
+	buf_puts(&b, " \"$@\"\n");
+	if (!rc)
+		rc = b.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
+	buf_free(&b);
+	free(exe);
+	return rc;
+}
+
+static int plain_wrapper(const struct wctx *w, const char *name, const char *tool)
+{
+	char *exe = NULL;
+	struct buf b;
+	int rc = tool_path(w, tool, &exe);
+	if (rc)
+		return rc;
+	buf_init(&b);
+	script_head(&b, w, name);
+	buf_puts(&b, "exec ");
+	quote_sh(&b, exe);
+	buf_puts(&b, " \"$@\"\n");
+	rc = b.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
+	buf_free(&b);
+	free(exe);
+	return rc;
+}
+
+/* cxx_stdlib = none: a C++ compiler that refuses, saying why and what to use. */
+static int no_cxx_wrapper(const struct wctx *w, const char *name)
+{
+	const struct target *t = w->p->rs.t;
+	struct buf b;
+	buf_init(&b);
+	buf_printf(&b, "#!/bin/sh\n# gotc: target %s has no C++ library\n", t->name);
+	buf_puts(&b, "echo ");
+	char *msg = str_printf(
+		"gotc: target %s has no C++ standard library (cxx_stdlib = none: its %s sysroot "
+		"carries no libstdc++ or libc++ built for %s), so C++ cannot be compiled for it. "
+		"Linking another libc's libstdc++ would be an ABI mismatch. Use a target whose "
+		"toolchain carries a %s C++ library (a musl toolchain recipe such as musl.cc or "
+		"Bootlin musl, see 'gotc targets'), or build without C++.",
+		t->name, libc_name((enum libc_kind)t->libc), libc_name((enum libc_kind)t->libc),
+		libc_name((enum libc_kind)t->libc));
+	quote_sh(&b, msg ? msg : "gotc: no C++ library for this target");
+	free(msg);
+	buf_puts(&b, " >&2\nexit 1\n");
+	int rc = b.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
+	buf_free(&b);
+	return rc;
+}
+
+static int make_wrappers(struct wctx *w)
+{
+	const struct plan *p = w->p;
+	const struct recipe *tc = p->rs.r[TR_TOOLCHAIN];
+	const struct target *t = p->rs.t;
+	const char *triple = t->arch->libc[t->libc].triple;
+	bool clang = strcmp(tc->type, "clang") == 0;
+	bool nocxx = strcmp(t->cxx_stdlib, "none") == 0;
+	char *ccn = clang ? strdup("cc") : str_printf("%s-gcc", triple);
+	char *cxxn = clang ? strdup("c++") : str_printf("%s-g++", triple);
+	char *arn = clang ? strdup("ar") : str_printf("%s-ar", triple);
+	int rc;
+	if (!ccn || !cxxn || !arn) {
+		rc = gotc_fail(w->h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = compiler_wrapper(w, ccn, tc->cc, false);
+	if (!rc)
+		rc = nocxx || !tc->cxx ? no_cxx_wrapper(w, cxxn) : compiler_wrapper(w, cxxn, tc->cxx, true);
+	if (!rc)
+		rc = plain_wrapper(w, arn, tc->ar ? tc->ar : (clang ? "llvm-ar" : "ar"));
+out:
+	free(ccn);
+	free(cxxn);
+	free(arn);
+	return rc;
+}
+
+static int link_to(gotc_t *h, const char *target, const char *dir, const char *name)
+{
+	char *p = path_join(dir, name);
+	int rc = 0;
+	if (!p || symlink(target, p) < 0)
+		rc = gotc_fail(h, p ? -errno : -ENOMEM, "symlink %s: %s", p ? p : name, strerror(errno));
+	free(p);
+	return rc;
+}
+
+static const struct {
+	const char *format, *file;
+} env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
+		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
+		 {"meson", "cross.ini"}, {"nul", "env.0"}};
+
+const char *env_file_name(const char *format)
+{
+	for (size_t i = 0; i < sizeof(env_files) / sizeof(env_files[0]); i++)
+		if (strcmp(env_files[i].format, format) == 0)
+			return env_files[i].file;
+	return NULL;
+}
+
+static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
+{
+	char *prefix = str_printf("%s/targets/%s", h->home, p->rs.t->name);
+	struct env env;
+	int rc = prefix ? env_compute(h, p, prefix, &env) : gotc_fail(h, -ENOMEM, "out of memory");
+	free(prefix);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < sizeof(env_files) / sizeof(env_files[0]); i++) {
+		struct buf b;
+		buf_init(&b);
+		if (env_format(&env, env_files[i].format, &b) || b.oom) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		} else {
+			char *f = path_join(root, env_files[i].file);
+			rc = f ? write_file_atomic(f, b.s, b.len, 0644) : -ENOMEM;
+			if (rc)
+				rc = gotc_fail(h, rc, "cannot write %s: %s", f ? f : "env", strerror(-rc));
+			free(f);
+		}
+		buf_free(&b);
+	}
+	env_free(&env);
+	return rc;
+}
+
+int assemble_prefix(gotc_t *h, const struct plan *p)
+{
+	const struct target *t = p->rs.t;
+	const struct entry *ge = plan_entry(p, ER_GO), *te = plan_entry(p, ER_TOOLCHAIN);
+	const struct entry *se = plan_entry(p, ER_SYSROOT);
+	const struct recipe *go = p->rs.r[TR_GO];
+	char *stage = NULL, *root = NULL, *bindir = NULL, *goroot = NULL, *sysroot = NULL;
+	char *tcroot = NULL, *dest = NULL, *info = NULL, *link = NULL, *tmplink = NULL, *old = NULL;
+	char *pname = str_printf("%s-%.12s", t->name, p->prefix_id);
+	struct buf ib;
+	int rc;
+	buf_init(&ib);
+	if (!pname)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	dest = str_printf("%s/prefixes/%s", h->home, pname);
+	link = target_link_path(h, t->name);
+	tmplink = str_printf("%s/targets/.%s.%ld", h->home, t->name, (long)getpid());
+	if (!dest || !link || !tmplink) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	old = target_prefix_dir(h, t->name);
+	if (!is_dir(dest)) {
+		if ((rc = store_stage(h, pname, &stage)))
+			goto out;
+		root = path_join(stage, "root");
+		bindir = path_join(root, "bin");
+		goroot = str_printf("%s/store/%s/root/%s", h->home, ge->name, go->goroot);
+		sysroot = str_printf("%s/store/%s/root", h->home, se->name);
+		tcroot = te ? str_printf("%s/store/%s/root", h->home, te->name) : NULL;
+		if (!root || !bindir || !goroot || !sysroot || (te && !tcroot)) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = mkdir_p(bindir, 0755))) {
+			rc = gotc_fail(h, rc, "mkdir %s: %s", bindir, strerror(-rc));
+			goto out;
+		}
+		char *gobin = path_join(goroot, "bin/go");
+		bool has_go = gobin && access(gobin, X_OK) == 0;
+		free(gobin);
+		if (!has_go) {
+			rc = gotc_fail(h, GOTC_EASSEMBLE,
+				       "%s: no executable bin/go under goroot = %s (check the recipe's "
+				       "goroot and strip keys)",
+				       go->path, go->goroot);
+			goto out;
+		}
+		struct wctx w = {h, p, tcroot, sysroot, bindir, NULL};
+		rc = make_wrappers(&w);
+		free(w.resource_dir);
+		if (rc || (rc = link_to(h, goroot, root, "goroot")) ||
+		    (rc = link_to(h, sysroot, root, "sysroot")) ||
+		    (tcroot && (rc = link_to(h, tcroot, root, "toolchain"))) ||
+		    (rc = write_env_files(h, p, root)))
+			goto out;
+		buf_printf(&ib, "target %s\nprefix_id %s\n", t->name, p->prefix_id);
+		for (int i = 0; i < p->nentries; i++)
+			buf_printf(&ib, "entry %s\n", p->entries[i].name);
+		info = buf_steal(&ib);
+		if (!info) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = store_commit(h, stage, dest, info)))
+			goto out;
+	}
+	gotc_test_point("prefix");
+	/* Swap targets/NAME to the new prefix in one rename. */
+	char *tdir = path_dirname(link);
+	rc = tdir ? mkdir_p(tdir, 0755) : -ENOMEM;
+	free(tdir);
+	char *rel = str_printf("../prefixes/%s/root", pname);
+	if (rc || !rel) {
+		free(rel);
+		rc = gotc_fail(h, rc ? rc : -ENOMEM, "cannot create %s/targets", h->home);
+		goto out;
+	}
+	unlink(tmplink);
+	if (symlink(rel, tmplink) < 0 || rename(tmplink, link) < 0) {
+		rc = gotc_fail(h, -errno, "cannot point %s at %s: %s", link, rel, strerror(errno));
+		unlink(tmplink);
+		free(rel);
+		goto out;
+	}
+	free(rel);
+	if (old && strcmp(old, dest) != 0)
+		rm_rf(old); /* the previous prefix of this target */
+	rc = 0;
+out:
+	if (rc && stage)
+		rm_rf(stage);
+	buf_free(&ib);
+	free(stage);
+	free(root);
+	free(bindir);
+	free(goroot);
+	free(sysroot);
+	free(tcroot);
+	free(dest);
+	free(info);
+	free(link);
+	free(tmplink);
+	free(old);
+	free(pname);
+	return rc;
+}

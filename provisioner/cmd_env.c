@@ -1,0 +1,56 @@
+/* cmd_env.c - gotc env [--format=F] TARGET: the env file's path or content.
+ * Reads one pre-rendered file; never parses recipes or touches the network. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "install.h"
+#include "util.h"
+
+int cmd_env(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	const struct cmd *c = cli_find("env");
+	const char *format = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+		if (o == 'f')
+			format = optarg;
+		else
+			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(c, optind >= argc ? "missing TARGET" : "expected one TARGET");
+	const char *name = argv[optind];
+	const char *file = env_file_name(format ? format : "sh");
+	if (!file)
+		return cli_usage_error(c, "unknown format '%s' (sh, fish, json, make, github, cmake, meson)",
+				       format);
+	if (strchr(name, '/') || name[0] == '.')
+		return cli_usage_error(c, "'%s' is not a target name", name);
+	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
+	if (!path)
+		return cli_error(cli, -12);
+	int ex = EXIT_OK;
+	if (!is_file(path)) {
+		fprintf(stderr, "gotc env: target '%s' is not installed in %s (run: gotc install %s)\n",
+			name, cli->h.home, name);
+		ex = EXIT_FAIL;
+	} else if (!format) {
+		printf("%s\n", path);
+	} else {
+		char *data = NULL;
+		size_t len = 0;
+		int rc = read_file(path, &data, &len);
+		if (rc) {
+			fprintf(stderr, "gotc env: %s: %s\n", path, strerror(-rc));
+			ex = EXIT_FAIL;
+		} else {
+			fwrite(data, 1, len, stdout);
+		}
+		free(data);
+	}
+	free(path);
+	return ex;
+}

@@ -1,0 +1,95 @@
+/* cmd_list.c - gotc list [--json]: installed targets and store entries. */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "install.h"
+#include "util.h"
+
+static char **dir_names(const char *dir)
+{
+	char **v = calloc(1, sizeof(char *));
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (v && d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			strv_push(&v, de->d_name);
+	if (d)
+		closedir(d);
+	return v;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	const struct cmd *c = cli_find("list");
+	bool json = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'j')
+			json = true;
+		else
+			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	char *tdir = path_join(cli->h.home, "targets"), *sdir = path_join(cli->h.home, "store");
+	char **targets = tdir ? dir_names(tdir) : NULL, **entries = sdir ? dir_names(sdir) : NULL;
+	if (!targets || !entries) {
+		free(tdir);
+		free(sdir);
+		strv_free(targets);
+		strv_free(entries);
+		return cli_error(cli, -12);
+	}
+	qsort(targets, strv_len(targets), sizeof(char *), cmp);
+	qsort(entries, strv_len(entries), sizeof(char *), cmp);
+	if (json)
+		printf("{\"home\": "), json_str(stdout, cli->h.home), printf(",\n \"targets\": [");
+	else
+		printf("targets in %s:\n", cli->h.home);
+	for (size_t i = 0; targets[i]; i++) {
+		char *pd = target_prefix_dir(&cli->h, targets[i]);
+		if (json) {
+			printf("%s\n  {\"name\": ", i ? "," : "");
+			json_str(stdout, targets[i]);
+			printf(", \"prefix\": ");
+			json_str(stdout, pd ? pd : "");
+			printf("}");
+		} else {
+			printf("  %-28s %s\n", targets[i], pd ? pd : "(broken link)");
+		}
+		free(pd);
+	}
+	if (!json && !targets[0])
+		printf("  (none)\n");
+	printf(json ? "],\n \"entries\": [" : "store entries:\n");
+	for (size_t i = 0; entries[i]; i++) {
+		char *root = str_printf("%s/%s/root", sdir, entries[i]);
+		unsigned long long size = root ? dir_size(root) : 0;
+		if (json) {
+			printf("%s\n  {\"name\": ", i ? "," : "");
+			json_str(stdout, entries[i]);
+			printf(", \"bytes\": %llu}", size);
+		} else {
+			printf("  %-40s %8.1f MiB\n", entries[i], (double)size / 1048576.0);
+		}
+		free(root);
+	}
+	if (!json && !entries[0])
+		printf("  (none)\n");
+	if (json)
+		printf("\n]}\n");
+	free(tdir);
+	free(sdir);
+	strv_free(targets);
+	strv_free(entries);
+	return EXIT_OK;
+}

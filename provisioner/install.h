@@ -1,0 +1,24 @@
+/* install.h - turn targets into store entries and target prefixes. */
+#ifndef GOTC_INSTALL_H
+#define GOTC_INSTALL_H
+
+#include "plan.h"
+
+/* Install (or confirm) every target; all-or-nothing per target.
+ * Already-installed targets with the same plan cost one plan + a readlink. */
+int install_targets(gotc_t *h, char *const *targets, size_t n);
+
+/* Build the store entry e in a staging dir and commit it (lock held). */
+int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
+/* Build and swap in the target prefix for p (lock held, entries present). */
+int assemble_prefix(gotc_t *h, const struct plan *p);
+
+/* File name of an env format inside a prefix ("sh" -> "env.sh"), NULL if unknown. */
+const char *env_file_name(const char *format);
+
+/* Paths of an installed target: GOTC_HOME/targets/NAME (malloc'd). */
+char *target_link_path(gotc_t *h, const char *name);
+/* The prefix directory a target link points at, or NULL if not installed. */
+char *target_prefix_dir(gotc_t *h, const char *name);
+
+#endif

@@ -1,0 +1,241 @@
+/* store_manifest.c - write and verify the manifest of a tree.
+ *
+ * One line per entry, sorted by path, fields separated by tabs; paths and
+ * link targets escape '\\', '\t' and '\n':
+ *   d MODE PATH
+ *   f MODE SIZE SHA256 PATH
+ *   l TARGET PATH
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+struct mline {
+	char *path; /* relative, unescaped */
+	char *line; /* the manifest line */
+};
+
+struct walk {
+	gotc_t *h;
+	size_t rootlen;
+	struct mline *v;
+	size_t n, cap;
+	uint64_t bytes;
+	int rc;
+};
+
+static __thread struct walk *cur_walk;
+
+static void escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			buf_puts(b, "\\t");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+/* Describe one filesystem object as a manifest line (without newline). */
+static int describe(gotc_t *h, const char *full, const char *rel, const struct stat *st,
+		    char **line, uint64_t *bytes)
+{
+	struct buf b;
+	buf_init(&b);
+	if (S_ISDIR(st->st_mode)) {
+		buf_printf(&b, "d\t%04o\t", (unsigned)(st->st_mode & 07777));
+	} else if (S_ISREG(st->st_mode)) {
+		char hex[129];
+		int rc = hash_file(full, HASH_SHA256, hex);
+		if (rc) {
+			buf_free(&b);
+			return gotc_fail(h, rc, "cannot read %s: %s", full, strerror(-rc));
+		}
+		buf_printf(&b, "f\t%04o\t%llu\t%s\t", (unsigned)(st->st_mode & 07777),
+			   (unsigned long long)st->st_size, hex);
+		if (bytes)
+			*bytes += (uint64_t)st->st_size;
+	} else if (S_ISLNK(st->st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(full, target, sizeof(target) - 1);
+		if (n < 0) {
+			buf_free(&b);
+			return gotc_fail(h, -errno, "readlink %s: %s", full, strerror(errno));
+		}
+		target[n] = '\0';
+		buf_puts(&b, "l\t");
+		escape(&b, target);
+		buf_putc(&b, '\t');
+	} else {
+		buf_free(&b);
+		return gotc_fail(h, GOTC_EUNSAFE, "%s: not a file, directory or symlink", full);
+	}
+	escape(&b, rel);
+	*line = buf_steal(&b);
+	return *line ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+}
+
+static int walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	struct walk *w = cur_walk;
+	(void)flag;
+	if (ftw->level == 0)
+		return 0;
+	const char *rel = path + w->rootlen + 1;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct mline *nv = realloc(w->v, cap * sizeof(*nv));
+		if (!nv) {
+			w->rc = gotc_fail(w->h, -ENOMEM, "out of memory");
+			return 1;
+		}
+		w->v = nv;
+		w->cap = cap;
+	}
+	struct mline *m = &w->v[w->n];
+	m->path = strdup(rel);
+	int rc = m->path ? describe(w->h, path, rel, st, &m->line, &w->bytes)
+			 : gotc_fail(w->h, -ENOMEM, "out of memory");
+	if (rc) {
+		free(m->path);
+		w->rc = rc;
+		return 1;
+	}
+	w->n++;
+	return 0;
+}
+
+static int cmp_mline(const void *a, const void *b)
+{
+	return strcmp(((const struct mline *)a)->path, ((const struct mline *)b)->path);
+}
+
+static void walk_free(struct walk *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].path);
+		free(w->v[i].line);
+	}
+	free(w->v);
+}
+
+static int walk_tree(gotc_t *h, const char *root, struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->h = h;
+	w->rootlen = strlen(root);
+	while (w->rootlen > 1 && root[w->rootlen - 1] == '/')
+		w->rootlen--;
+	cur_walk = w;
+	if (nftw(root, walk_one, 64, FTW_PHYS) < 0 && !w->rc)
+		w->rc = gotc_fail(h, -errno, "cannot walk %s: %s", root, strerror(errno));
+	cur_walk = NULL;
+	if (!w->rc)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_mline);
+	return w->rc;
+}
+
+int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes)
+{
+	struct walk w;
+	int rc = walk_tree(h, root, &w);
+	if (!rc) {
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; i < w.n; i++) {
+			buf_puts(&b, w.v[i].line);
+			buf_putc(&b, '\n');
+		}
+		rc = b.oom ? -ENOMEM : write_file_atomic(path, b.s ? b.s : "", b.len, 0444);
+		if (rc)
+			rc = gotc_fail(h, rc, "cannot write %s: %s", path, strerror(-rc));
+		buf_free(&b);
+		if (bytes)
+			*bytes = w.bytes;
+	}
+	walk_free(&w);
+	return rc;
+}
+
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static void report(struct verify_report *r, const char *kind, const char *path, const char *detail)
+{
+	if (r->problem)
+		r->problem(r->ctx, kind, path, detail);
+}
+
+int manifest_verify(gotc_t *h, const char *root, const char *manifest, struct verify_report *r)
+{
+	char *data = NULL;
+	int rc = read_file(manifest, &data, NULL);
+	if (rc)
+		return gotc_fail(h, rc, "cannot read manifest %s: %s", manifest, strerror(-rc));
+	struct walk w;
+	if ((rc = walk_tree(h, root, &w))) {
+		free(data);
+		walk_free(&w);
+		return rc;
+	}
+	/* Merge the sorted manifest with the sorted tree. */
+	size_t i = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strrchr(line, '\t');
+		if (!tab)
+			continue;
+		char *mpath = strdup(tab + 1);
+		if (!mpath) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			break;
+		}
+		unescape(mpath);
+		while (i < w.n && strcmp(w.v[i].path, mpath) < 0) {
+			report(r, "extra", w.v[i].path, "not in the manifest");
+			r->extra++;
+			i++;
+		}
+		if (i < w.n && strcmp(w.v[i].path, mpath) == 0) {
+			if (strcmp(w.v[i].line, line) != 0) {
+				report(r, "modified", mpath, w.v[i].line[0] == line[0] ? "content or mode differs"
+									       : "type differs");
+				r->modified++;
+			}
+			i++;
+		} else {
+			report(r, "missing", mpath, "in the manifest but not on disk");
+			r->missing++;
+		}
+		free(mpath);
+	}
+	for (; i < w.n; i++) {
+		report(r, "extra", w.v[i].path, "not in the manifest");
+		r->extra++;
+	}
+	free(data);
+	walk_free(&w);
+	return rc;
+}

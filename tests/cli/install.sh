@@ -1,0 +1,205 @@
+#!/bin/sh
+# Install pipeline over loopback: fetch, verify, unpack, store, prefix, env,
+# list/verify/remove/gc, crashes, concurrency, offline, bad downloads.
+. "${GOTC_SRC:-.}/tests/lib/cli.sh"
+. "$ROOT/tests/lib/pipeline.sh"
+FX="$TMPROOT/fx"
+build_fixtures "$FX"
+start_server "$FX/www"
+export GOTC_TEST_PATH="$FX/search"
+
+store_count() { ls "$GOTC_HOME/store" 2>/dev/null | grep -vc '^\.' ; }
+no_staging() {
+	if [ -n "$(ls -A "$GOTC_HOME/store/.staging" 2>/dev/null)" ]; then
+		notok "$1" "staging leftovers: $(ls "$GOTC_HOME/store/.staging")"
+	else ok "$1"; fi
+}
+
+# --- cold install, env, wrappers
+fresh; mirror_config
+g install fix-gcc
+check "install cold" 0
+g env fix-gcc
+check "env prints a path" 0
+ENVF=$(cat "$T/out")
+[ "$ENVF" = "$GOTC_HOME/targets/fix-gcc/env.sh" ] && ok "env path is the stable target path" || notok "env path" "$ENVF"
+out=$(cd "$T" && sh -c ". \"$ENVF\"; echo \"\$GOARCH|\$CGO_ENABLED|\$GOTOOLCHAIN|\$HOSTILE\"; go version; \$CC -c x.c; \$AR rcs")
+case $out in
+"arm64|1|local|\$(touch PWNED) \`touch PWNED2\` 'q' \"dq\"  two  spaces
+go version go1.19.8 linux/amd64
+cc:$GOTC_HOME/store/toolchain-"*"/root/usr/lib/x86_64-linux-gnu::--sysroot=$GOTC_HOME/store/sysroot-"*"/root -c x.c
+ar:rcs") ok "env sourced in sh: values, go on PATH, CC wrapper passes --sysroot, libdir only for the tool" ;;
+*) notok "env sourced in sh" "got: $out" ;;
+esac
+[ ! -e "$T/PWNED" ] && [ ! -e "$T/PWNED2" ] && ok "sourcing executes nothing" || notok "sourcing executes nothing"
+kh=$(cat "$GOTC_HOME"/store/sysroot-*/root/usr/aarch64-linux-gnu/include/linux/version.h)
+[ "$kh" = "#define LINUX_VERSION_CODE 393473" ] && ok "kernel headers replace the libc package's copy" || notok "kernel headers layered" "$kh"
+[ -f "$GOTC_HOME"/store/sysroot-*/root/usr/aarch64-linux-gnu/include/stdio.h ] && ok "libc headers kept" || notok "libc headers kept"
+lnk=$(ls "$GOTC_HOME"/store/sysroot-*/root/usr/aarch64-linux-gnu/lib/libm.so)
+l=$(readlink "$lnk")
+case $l in /*) notok "absolute symlink in sysroot made relative" "$l" ;; *)
+	[ "$(readlink -f "$lnk")" = "$(readlink -f "$(dirname "$lnk")")/libm.so.6" ] &&
+		ok "absolute symlink in sysroot made relative, pointing inside the root" ||
+		notok "absolute symlink rewritten" "$l" ;;
+esac
+[ "$(store_count)" -eq 3 ] && ok "three store entries" || notok "three store entries" "$(ls "$GOTC_HOME/store")"
+no_staging "no staging left after install"
+case "$(stat -c %A "$GOTC_HOME"/store/go-*/root/go/bin/go "$GOTC_HOME"/store/go-*/root/go/bin | cut -c3,6,9 | sort -u)" in
+"---") ok "store entries are read-only" ;;
+*) notok "store entries are read-only" "$(stat -c '%A %n' "$GOTC_HOME"/store/go-*/root/go/bin/go)" ;;
+esac
+
+# --- every env format renders and quotes
+for f in sh fish json make github cmake meson; do
+	g env --format=$f fix-gcc
+	check "env --format=$f" 0
+done
+g env --format=json fix-gcc
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["env"]["HOSTILE"]=="$(touch PWNED) `touch PWNED2` '"'"'q'"'"' \"dq\"  two  spaces", d' "$T/out" 2>"$T/err" && ok "json env parses with the exact value" || notok "json env value"
+g env --format=yaml fix-gcc
+check "unknown format is a usage error" 2
+g env nosuch
+check "env of a target not installed" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (run: gotc install nosuch)"
+
+# --- exec runs without a shell
+g exec fix-gcc -- sh -c 'echo "$GOARCH $HOSTILE"'
+check "exec" 0
+out_has "exec sees the env" "arm64 \$(touch PWNED) \`touch PWNED2\` 'q' \"dq\"  two  spaces"
+g exec fix-gcc -- no-such-command-xyz
+check "exec of a missing command" 127
+
+# --- second install: nothing fetched, fast path
+n1=$(wc -l <"$SERVER_LOG")
+g -v install fix-gcc
+check "install again" 0
+err_has "install again says up to date" "fix-gcc is installed and up to date"
+[ "$(wc -l <"$SERVER_LOG")" -eq "$n1" ] && ok "install again fetches nothing" || notok "install again fetches nothing"
+
+# --- a second target sharing Go and the sysroot: stored once
+g install fix-clang
+check "install second target" 0
+[ "$(ls -d "$GOTC_HOME"/store/go-* | wc -l)" -eq 1 ] && ok "shared Go entry stored once" || notok "shared Go entry stored once"
+[ "$(store_count)" -eq 3 ] && ok "clang target adds no entry (host toolchain)" || notok "entries" "$(ls "$GOTC_HOME/store")"
+grep -q '^exec .*clang.* --target=aarch64-linux-gnu --sysroot=.* -fuse-ld=lld' "$GOTC_HOME/targets/fix-clang/bin/cc" && ok "clang wrapper: target, sysroot, linker" || notok "clang wrapper" "$(cat "$GOTC_HOME/targets/fix-clang/bin/cc")"
+
+# --- list
+g list
+check "list" 0
+out_has "list shows targets" "fix-clang"
+out_has "list shows entries" "go-1.19.8-"
+g list --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["targets"])==2 and len(d["entries"])==3' "$T/out" && ok "list --json" || notok "list --json"
+
+# --- verify, tamper, verify
+g verify
+check "verify clean" 0
+f=$(ls "$GOTC_HOME"/store/go-*/root/go/VERSION)
+chmod u+w "$f" "$(dirname "$f")"; echo tampered >>"$f"
+g verify fix-gcc
+check "verify after tampering exits 1" 1
+out_has "verify names the modified file" "modified $GOTC_HOME/store/go-"
+rm "$GOTC_HOME"/store/go-*/root/go/src/runtime/blob 2>/dev/null || { chmod u+w "$GOTC_HOME"/store/go-*/root/go/src/runtime; rm "$GOTC_HOME"/store/go-*/root/go/src/runtime/blob; }
+touch "$(dirname "$f")/extra-file"
+g verify fix-gcc
+check "verify: missing and extra" 1
+out_has "verify reports missing" "missing  $GOTC_HOME/store/go-"
+out_has "verify reports extra" "extra-file"
+
+# --- remove and gc
+g remove fix-gcc
+check "remove" 0
+g gc --dry-run
+check "gc --dry-run" 0
+out_has "gc --dry-run lists the gcc toolchain entry" "would delete $GOTC_HOME/store/toolchain-12.2.0-"
+if grep -q "store/go-" "$T/out"; then notok "gc keeps what fix-clang uses"; else ok "gc keeps what fix-clang uses"; fi
+[ -d "$GOTC_HOME/targets/fix-clang" ] && ok "fix-clang still installed" || notok "fix-clang still installed"
+[ "$(store_count)" -eq 3 ] && ok "dry run deletes nothing" || notok "dry run deletes nothing"
+g gc
+check "gc" 0
+[ "$(store_count)" -eq 2 ] && ok "gc deletes the unreferenced entry" || notok "gc deletes the unreferenced entry"
+g remove fix-clang
+g gc
+check "gc" 0
+[ "$(store_count)" -eq 0 ] && ok "gc empties the store" || notok "gc empties the store" "$(ls "$GOTC_HOME/store")"
+g remove fix-gcc
+check "remove a target not installed" 1
+
+# --- checksum mismatch: nothing kept
+fresh; mirror_config /fault/wrong
+g install fix-gcc
+check "wrong bytes fail" 1
+err_has "error names the URL" "http://127.0.0.1:$PORT/fault/wrong/"
+err_has "error has expected and actual digests" "sha256 mismatch: expected $(sha "$FX/www/go1.19.8.linux-amd64.tar.gz"), got "
+[ "$(store_count)" -eq 0 ] && ok "nothing committed after a checksum error" || notok "nothing committed"
+[ -z "$(ls "$GOTC_CACHE/downloads" 2>/dev/null)" ] && ok "nothing cached after a checksum error" || notok "nothing cached" "$(ls -a "$GOTC_CACHE/downloads")"
+[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "target not installed after failure" || notok "target not installed after failure"
+
+# --- 404 on the first mirror, fallback to the second
+fresh
+printf '[mirrors]\ntest = http://127.0.0.1:%s/fault/404 http://127.0.0.1:%s\n[fetch]\nallow_http = yes\nretries = 1\n' "$PORT" "$PORT" >"$GOTC_CONFIG"
+g install fix-gcc
+check "mirror fallback after 404" 0
+
+# --- offline
+fresh; mirror_config
+g install --offline fix-gcc
+check "offline with an empty cache fails" 1
+err_has "offline error says why" "--offline"
+g install fix-gcc
+g remove fix-gcc; g gc
+n1=$(wc -l <"$SERVER_LOG")
+g install --offline fix-gcc
+check "offline from the cache" 0
+[ "$(wc -l <"$SERVER_LOG")" -eq "$n1" ] && ok "offline touches no network" || notok "offline touches no network"
+# corrupt a cached file: it is re-verified, discarded and fetched again
+g remove fix-gcc; g gc
+c=$(ls "$GOTC_CACHE"/downloads/* | head -1)
+printf 'garbage' >"$c"
+g install fix-gcc
+check "corrupted cache file fetched again" 0
+
+# --- kill -9 at several points, then a clean re-run
+for point in fetched unpacked committed prefix; do
+	fresh; mirror_config
+	GOTC_TEST_KILL_AT=$point g install fix-gcc
+	[ "$rc" -eq 137 ] || [ "$rc" -eq 9 ] && ok "killed at $point" || notok "killed at $point" "exit $rc"
+	[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "no target visible after kill at $point" || notok "no target visible after kill at $point"
+	for e in "$GOTC_HOME"/store/*; do
+		[ -e "$e" ] || continue
+		[ -f "$e/manifest" ] || notok "partial entry visible after kill at $point" "$e"
+	done
+	g install fix-gcc
+	check "re-run after kill at $point" 0
+	no_staging "staging cleaned after kill at $point"
+	g verify
+	check "store consistent after kill at $point" 0
+done
+
+# --- kill -9 in the middle of a slow download
+stop_server
+start_server "$FX/www" --rate 200000
+fresh; mirror_config
+"$GOTC_BIN" install fix-gcc >/dev/null 2>&1 &
+pid=$!
+sleep 0.7
+kill -9 $pid; wait $pid 2>/dev/null
+[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "killed mid-download: nothing installed" || notok "killed mid-download"
+g install fix-gcc
+check "re-run after mid-download kill" 0
+
+# --- two concurrent installs of overlapping targets
+fresh; mirror_config
+"$GOTC_BIN" install fix-gcc >"$T/a.out" 2>"$T/a.err" &
+a=$!
+sleep 0.2
+"$GOTC_BIN" install fix-clang fix-gcc >"$T/b.out" 2>"$T/b.err" &
+b=$!
+wait $a; ra=$?
+wait $b; rb=$?
+[ $ra -eq 0 ] && [ $rb -eq 0 ] && ok "concurrent installs both succeed" || notok "concurrent installs" "a=$ra b=$rb $(cat "$T/a.err" "$T/b.err")"
+grep -q "waiting for lock" "$T/b.err" && ok "the second one says waiting for lock" || notok "waiting for lock" "$(cat "$T/b.err")"
+g verify
+check "store consistent after concurrent installs" 0
+[ "$(ls -d "$GOTC_HOME"/store/go-* | wc -l)" -eq 1 ] && ok "one Go entry after concurrent installs" || notok "one Go entry"
+stop_server
+done_testing

@@ -1,0 +1,3 @@
+module probec
+
+go 1.19

@@ -1,0 +1,107 @@
+#!/bin/sh
+# End to end, for every Debian-based target (groups 1 and 2): install from a
+# loopback mirror of real Debian packages, build the cgo probe (C + C++) with
+# `go build` inside the emitted env sourced by a non-interactive sh with no
+# profile files, run it under qemu-user-static and check its output.
+# Debian-musl targets: the C++ probe must be refused with the clear message and
+# the C-only probe must build (static) and run.
+# GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
+# GOTC_DEB_CACHE (default /var/cache/gotc-test/debs) between runs.
+. "${GOTC_SRC:-.}/tests/lib/cli.sh"
+. "$ROOT/tests/lib/pipeline.sh"
+started=$(date +%s)
+MIRROR="$TMPROOT/mirror"
+if ! "$ROOT/tests/mirror/build-debian-mirror" "$MIRROR" >"$TMPROOT/mirror.log" 2>&1; then
+	cat "$TMPROOT/mirror.log"
+	fresh
+	notok "build the loopback Debian mirror" "$(tail -5 "$TMPROOT/mirror.log")"
+	done_testing
+	exit 1
+fi
+tail -1 "$TMPROOT/mirror.log" | sed 's/^/# /'
+start_server "$MIRROR"
+fresh
+# one GOTC_HOME for all targets: shared entries (Go) are stored once
+export GOTC_PATH="$ROOT"
+printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n' "$PORT" >"$GOTC_CONFIG"
+targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian12-*.ini | sed 's/\.ini$//')}
+matrix=
+for t in $targets; do
+	tstart=$(date +%s)
+	res=pass
+	g -q install "$t"
+	if [ "$rc" -ne 0 ]; then
+		notok "$t: install" "$(cat "$T/err")"
+		matrix="$matrix
+# matrix $t FAIL (install)"
+		continue
+	fi
+	ok "$t: install"
+	kver=$(sed -n 's/^version = //p' "$ROOT/recipes/kernel/$(sed -n 's/^kernel_headers = //p' "$ROOT/targets/$t.ini").ini")
+	goarch=$(env -i PATH=/usr/bin:/bin sh -c ". \"\$(\"$GOTC_BIN\" --home \"$GOTC_HOME\" env $t)\" && echo \$GOARCH")
+	musl=no
+	grep -q '^cxx_stdlib = none' "$ROOT/targets/$t.ini" && musl=yes
+	w="$T/work-$t"
+	mkdir -p "$w"
+	cp -R "$ROOT/tests/e2e/probe" "$ROOT/tests/e2e/probe-c" "$w/"
+	# The env is sourced by sh with no profile files and a minimal environment.
+	run_in_env() {
+		env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" \
+			sh -c ". \"\$(\"$GOTC_BIN\" env $t)\" && cd \"$w/$1\" && go build -o probe-bin . && \
+			\$GOTC_QEMU -L \"\$GOTC_QEMU_LD_PREFIX\" -E LD_LIBRARY_PATH=/lib ./probe-bin" \
+			>"$w/$1.out" 2>&1
+	}
+	if [ $musl = no ]; then
+		if run_in_env probe; then
+			want="GOARCH=$goarch
+LINUX_VERSION_CODE=$kver
+CXX=gotc+std::string"
+			if [ "$(cat "$w/probe.out")" = "$want" ]; then
+				ok "$t: cgo C + C++ probe runs under qemu"
+			else
+				res=fail
+				notok "$t: probe output" "got: $(cat "$w/probe.out") want: $want"
+			fi
+		else
+			res=fail
+			notok "$t: build and run the C + C++ probe" "$(tail -15 "$w/probe.out")"
+		fi
+	else
+		if run_in_env probe; then
+			res=fail
+			notok "$t: C++ must be refused on a musl target without a C++ library"
+		elif grep -q "has no C++ standard library" "$w/probe.out"; then
+			ok "$t: C++ refused with a clear message"
+		else
+			res=fail
+			notok "$t: C++ refusal message" "$(tail -5 "$w/probe.out")"
+		fi
+		if run_in_env probe-c; then
+			want="GOARCH=$goarch
+LINUX_VERSION_CODE=$kver
+C=4"
+			if [ "$(cat "$w/probe-c.out")" = "$want" ]; then
+				ok "$t: cgo C probe runs under qemu"
+			else
+				res=fail
+				notok "$t: C probe output" "got: $(cat "$w/probe-c.out")"
+			fi
+			if file "$w/probe-c/probe-bin" | grep -q 'statically linked'; then
+				ok "$t: the musl binary is static"
+			else
+				res=fail
+				notok "$t: the musl binary is static" "$(file "$w/probe-c/probe-bin")"
+			fi
+		else
+			res=fail
+			notok "$t: build and run the C probe" "$(tail -15 "$w/probe-c.out")"
+		fi
+	fi
+	matrix="$matrix
+# matrix $t $res ($(($(date +%s) - tstart)) s)"
+	rm -rf "$w"
+done
+stop_server
+echo "$matrix"
+echo "# e2e total time: $(($(date +%s) - started)) s"
+done_testing
