@@ -9,10 +9,9 @@
  *   tests/fuzz/fuzz_unpack.c provisioner/unpack_archive.c provisioner/util_fs.c provisioner/util_str.c \
  *   build/libgotc.a $(pkg-config --libs libarchive libcrypto inih) -o build/fuzz_unpack
  * (libgotc.a supplies gotc_fail/gotc_info: config.c drags in the rest.)
- * Run: build/fuzz_unpack -max_total_time=60 -malloc_limit_mb=8192 SCRATCH tests/fuzz/corpus/unpack
- * (the seeds: GOTC_UNPACK_SEEDS=DIR build/tests/test_unpack, plus plain tar/cpio/deb)
- * (libarchive makes single multi-GB mallocs on some corrupt inputs that it
- * never touches; the default 2 GB malloc limit reports those as OOM.)
+ * Run: build/fuzz_unpack -max_total_time=60 SCRATCH tests/fuzz/seeds/unpack
+ * (seeds: GOTC_UNPACK_SEEDS=DIR build/tests/test_unpack, plain tar/cpio/deb,
+ * and regress-* reproducers of fixed crashes)
  */
 #include <dirent.h>
 #include <ftw.h>
@@ -27,6 +26,28 @@
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* libarchive makes single multi-GB mallocs on some corrupt inputs (and never
+ * touches the memory); raise libFuzzer's malloc limit unless one was given. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static char flag[] = "-malloc_limit_mb=8192";
+	static char *args[256];
+	if (*argc < 1 || *argc > 250)
+		return 0;
+	for (int i = 1; i < *argc; i++)
+		if (str_starts((*argv)[i], "-malloc_limit_mb="))
+			return 0;
+	args[0] = (*argv)[0];
+	args[1] = flag;
+	for (int i = 1; i < *argc; i++)
+		args[i + 1] = (*argv)[i];
+	args[*argc + 1] = NULL;
+	*argc += 1;
+	*argv = args;
+	return 0;
+}
 
 static char dir[64], root[80];
 
