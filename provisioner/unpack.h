@@ -22,5 +22,6 @@ struct unpack_opts {
  * .apk.  Returns 0, or GOTC_EUNSAFE / GOTC_EARCHIVE / GOTC_ETOOBIG with
  * "ARCHIVE: member 'NAME': reason" in h->errbuf. */
 int unpack_archive(gotc_t *h, const char *archive, const char *root, struct unpack_opts *o);
+int unpack_archive_mem(gotc_t *h, const void *data, size_t len, const char *root, struct unpack_opts *o); /* same, archive in memory (fuzzing) */
 
 #endif
