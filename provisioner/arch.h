@@ -40,6 +40,8 @@ const char *libc_name(enum libc_kind k);
 /* Does a toolchain triple (any vendor, e.g. aarch64-buildroot-linux-gnu)
  * name this arch and libc? */
 bool arch_triple_matches(const struct arch_info *a, enum libc_kind libc, const char *triple);
+/* Does the triple's cpu part (its first component) name this arch? */
+bool arch_cpu_matches(const struct arch_info *a, const char *triple);
 /* Comma list of arch names, for messages. */
 const char *arch_names(void);
 

@@ -82,6 +82,11 @@ static bool word_in(const char *word, size_t n, const char *list)
 	return false;
 }
 
+bool arch_cpu_matches(const struct arch_info *a, const char *triple)
+{
+	return word_in(triple, strcspn(triple, "-"), a->cpus);
+}
+
 bool arch_triple_matches(const struct arch_info *a, enum libc_kind libc, const char *triple)
 {
 	/* cpu[-vendor]-linux-env : compare cpu against the accepted list and env

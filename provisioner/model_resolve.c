@@ -186,7 +186,12 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 		goto out;
 	}
 	if (tc->triple) {
-		if ((tc->libc >= 0 && tc->libc != t->libc) || !arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple)) {
+		/* A toolchain without a libc key (a host compiler plus a linker)
+		 * only has to match the arch. */
+		bool match = tc->libc < 0 ? arch_cpu_matches(t->arch, tc->triple)
+					  : tc->libc == t->libc &&
+						    arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple);
+		if (!match) {
 			rc = gotc_fail(h, GOTC_ERECIPE,
 				       "%s:%d: toolchain %s builds for %s (%s), but the target is %s "
 				       "with %s (expected a triple like %s)",
