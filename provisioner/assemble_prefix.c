@@ -295,20 +295,6 @@ static int link_to(gotc_t *h, const char *target, const char *dir, const char *n
 	return rc;
 }
 
-static const struct {
-	const char *format, *file;
-} env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
-		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
-		 {"meson", "cross.ini"}, {"nul", "env.0"}};
-
-const char *env_file_name(const char *format)
-{
-	for (size_t i = 0; i < sizeof(env_files) / sizeof(env_files[0]); i++)
-		if (strcmp(env_files[i].format, format) == 0)
-			return env_files[i].file;
-	return NULL;
-}
-
 static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
 {
 	char *prefix = str_printf("%s/targets/%s", h->home, p->rs.t->name);
@@ -317,7 +303,7 @@ static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
 	free(prefix);
 	if (rc)
 		return rc;
-	for (size_t i = 0; !rc && i < sizeof(env_files) / sizeof(env_files[0]); i++) {
+	for (size_t i = 0; !rc && i < env_file_count; i++) {
 		struct buf b;
 		buf_init(&b);
 		if (env_format(&env, env_files[i].format, &b) || b.oom) {

@@ -1,6 +1,8 @@
 /* cmd_env.c - gotc env [--format=F] TARGET: the env file's path or content.
  * Reads one pre-rendered file; never parses recipes or touches the network. */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,30 +10,41 @@
 #include "install.h"
 #include "util.h"
 
+__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "gotc env: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'gotc env --help'\n");
+	return EXIT_USAGE;
+}
+
 int cmd_env(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-	const struct cmd *c = cli_find("env");
 	const char *format = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
 		if (o == 'f')
 			format = optarg;
 		else
-			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return usage("unknown option '%s'", argv[optind - 1]);
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(c, optind >= argc ? "missing TARGET" : "expected one TARGET");
+		return usage("%s", optind >= argc ? "missing TARGET" : "expected one TARGET");
 	const char *name = argv[optind];
 	const char *file = env_file_name(format ? format : "sh");
 	if (!file)
-		return cli_usage_error(c, "unknown format '%s' (sh, fish, json, make, github, cmake, meson)",
-				       format);
+		return usage("unknown format '%s' (sh, fish, json, make, github, cmake, meson)", format);
 	if (strchr(name, '/') || name[0] == '.')
-		return cli_usage_error(c, "'%s' is not a target name", name);
+		return usage("'%s' is not a target name", name);
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
-	if (!path)
-		return cli_error(cli, -12);
+	if (!path) {
+		fprintf(stderr, "gotc env: out of memory\n");
+		return EXIT_FAIL;
+	}
 	int ex = EXIT_OK;
 	if (!is_file(path)) {
 		fprintf(stderr, "gotc env: target '%s' is not installed in %s (run: gotc install %s)\n",

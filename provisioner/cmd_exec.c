@@ -1,6 +1,8 @@
 /* cmd_exec.c - gotc exec TARGET -- CMD ARGS...: run a command in the target's
  * environment, without a shell. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,21 +10,31 @@
 #include "cli.h"
 #include "util.h"
 
+__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "gotc exec: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'gotc exec --help'\n");
+	return EXIT_USAGE;
+}
+
 int cmd_exec(struct cli *cli, int argc, char **argv)
 {
-	const struct cmd *c = cli_find("exec");
 	int i = 1;
 	if (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0)
-		return cli_usage_error(c, "unknown option '%s'", argv[i]);
+		return usage("unknown option '%s'", argv[i]);
 	if (i >= argc)
-		return cli_usage_error(c, "missing TARGET");
+		return usage("%s", "missing TARGET");
 	const char *name = argv[i++];
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i >= argc)
-		return cli_usage_error(c, "missing COMMAND after TARGET");
+		return usage("%s", "missing COMMAND after TARGET");
 	if (strchr(name, '/') || name[0] == '.')
-		return cli_usage_error(c, "'%s' is not a target name", name);
+		return usage("'%s' is not a target name", name);
 	char *path = str_printf("%s/targets/%s/env.0", cli->h.home, name), *data = NULL;
 	size_t len = 0;
 	int rc = path ? read_file(path, &data, &len) : -ENOMEM;

@@ -91,6 +91,14 @@ void gotc_test_point(const char *point)
 		raise(SIGKILL);
 }
 
+const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
+{
+	for (size_t i = 0; i < h->nmirrors; i++)
+		if (strcmp(h->mirrors[i].name, name) == 0)
+			return &h->mirrors[i];
+	return NULL;
+}
+
 /* ---- config.ini ---- */
 
 struct cfg {
@@ -327,11 +335,14 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		free(copy);
 	}
 	search_add(h, GOTC_DATADIR);
-	if (exe_dir) {
-		char *marker = str_printf("%s/provisioner/gotc.h", exe_dir);
+	/* The source tree, when gotc runs from it (gotc at the top, the core in build/). */
+	for (int up = 0; exe_dir && up < 2; up++) {
+		char *dir = up ? path_dirname(exe_dir) : strdup(exe_dir);
+		char *marker = dir ? str_printf("%s/provisioner/gotc.h", dir) : NULL;
 		if (marker && is_file(marker))
-			search_add(h, exe_dir);
+			search_add(h, dir);
 		free(marker);
+		free(dir);
 	}
 	if (!h->home || !h->cache)
 		rc = -ENOMEM;

@@ -13,6 +13,12 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
 /* Build and swap in the target prefix for p (lock held, entries present). */
 int assemble_prefix(gotc_t *h, const struct plan *p);
 
+struct env_file {
+	const char *format, *file;
+};
+extern const struct env_file env_files[]; /* sh -> env.sh, ..., nul -> env.0 */
+extern const size_t env_file_count;
+
 /* File name of an env format inside a prefix ("sh" -> "env.sh"), NULL if unknown. */
 const char *env_file_name(const char *format);
 

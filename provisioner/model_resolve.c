@@ -41,14 +41,6 @@ char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name)
 	return find_in_search(h, sub, name);
 }
 
-const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
-{
-	for (size_t i = 0; i < h->nmirrors; i++)
-		if (strcmp(h->mirrors[i].name, name) == 0)
-			return &h->mirrors[i];
-	return NULL;
-}
-
 char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 {
 	char **v = calloc(1, sizeof(*v));
