@@ -208,7 +208,7 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 			goto out;
 		}
 	}
-	const char *lv = sr ? sr->libc_version : NULL;
+	const char *lv = sr ? sr->libc_version : tc->libc_version;
 	const char *gx = sr ? sr->glibcxx : tc->glibcxx;
 	const char *who = sr ? sr->name : tc->name;
 	int wline = t->recipe_line[sr ? TR_SYSROOT : TR_TOOLCHAIN];
