@@ -123,6 +123,8 @@ sysroot = sys-fix
 kernel_headers = kh-fix
 [env]
 HOSTILE = \$(touch PWNED) \`touch PWNED2\` 'q' "dq"  two  spaces
+MULTI = first \$(touch PWNED3) line
+  second 'line' \\ end
 E
 	done
 }
