@@ -193,6 +193,13 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 			goto out;
 		}
 	}
+	if (strcmp(t->cxx_stdlib, "libc++") == 0 && strcmp(tc->type, "clang") != 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: cxx_stdlib = libc++ needs a clang toolchain; %s is %s (its C++ "
+			       "compiler links libstdc++)",
+			       t->path, t->recipe_line[TR_TOOLCHAIN], tc->name, tc->type);
+		goto out;
+	}
 	if (!sr && !tc->sysroot_dir) {
 		rc = gotc_fail(h, GOTC_ERECIPE,
 			       "%s:%d: [recipes] has no sysroot and toolchain %s carries none "
