@@ -106,6 +106,7 @@ struct cfg {
 	char *home, *cache, *cafile;
 	uint64_t jobs, retries, connect_timeout, low_speed_time, low_speed_limit, max_unpack;
 	bool allow_http;
+	bool fsync;
 };
 
 #define C(f) offsetof(struct cfg, f)
@@ -120,8 +121,9 @@ static const struct ini_key config_keys[] = {
 	{"fetch", "low_speed_limit", IT_U64, 0, C(low_speed_limit), NULL, 0},
 	{"fetch", "allow_http", IT_BOOL, 0, C(allow_http), NULL, 0},
 	{"unpack", "max_size", IT_U64, 0, C(max_unpack), NULL, 0},
+	{"store", "fsync", IT_BOOL, 0, C(fsync), NULL, 0},
 };
-static const char *const config_sections[] = {"paths", "fetch", "unpack", "mirrors", NULL};
+static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "mirrors", NULL};
 static const char *const config_free[] = {"mirrors", NULL};
 
 static void mirror_set(gotc_t *h, const char *name, char **urls)
@@ -264,7 +266,8 @@ static void search_add(gotc_t *h, const char *dir)
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 {
 	struct cfg cfg = {.h = h, .jobs = 4, .retries = 4, .connect_timeout = 30,
-			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30};
+			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30,
+			  .fsync = true};
 	int rc = 0;
 	memset(h, 0, sizeof(*h));
 	h->search = calloc(1, sizeof(char *));
@@ -327,6 +330,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->low_speed_limit = (long)cfg.low_speed_limit;
 	h->allow_http = cfg.allow_http;
 	h->max_unpack = cfg.max_unpack;
+	h->fsync = cfg.fsync;
 	/* Search path: GOTC_PATH, the installed share dir, the source tree. */
 	if ((e = getenv("GOTC_PATH")) && *e) {
 		char *copy = strdup(e), *save = NULL;

@@ -82,6 +82,7 @@ typedef struct gotc {
 	long low_speed_limit; /* bytes per second */
 	int allow_http;
 	int offline;
+	int fsync;	     /* flush entries to disk before committing them */
 	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
 	gotc_event_fn event;
 	void *event_ctx;

@@ -146,8 +146,9 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		rc = gotc_fail(h, rc, "mkdir %s: %s", parent, strerror(-rc));
 		goto out;
 	}
-	/* Make the bytes durable before the rename publishes them. */
-	int dfd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Make the bytes durable before the rename publishes them, so a power
+	 * loss cannot leave a committed entry with empty files ([store] fsync). */
+	int dfd = h->fsync ? open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (dfd >= 0) {
 		syncfs(dfd);
 		close(dfd);
