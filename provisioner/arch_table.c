@@ -7,6 +7,10 @@
 #ifndef EF_ARM_ABI_FLOAT_HARD
 #define EF_ARM_ABI_FLOAT_HARD 0x400
 #endif
+/* the MIPS ABI field: 0 for n64 (o32 is EF_MIPS_ABI_O32 in it) */
+#ifndef EF_MIPS_ABI
+#define EF_MIPS_ABI 0x0000f000
+#endif
 #ifndef EM_RISCV
 #define EM_RISCV 243
 #endif
@@ -31,11 +35,11 @@ const struct arch_info arch_table[] = {
 	 {{"arm-linux-gnueabihf", "/lib/ld-linux-armhf.so.3"},
 	  {"arm-linux-musleabihf", "/lib/ld-musl-armhf.so.1"}}},
 	{"mips64", "mips64", "GOMIPS64", "hardfloat", "mips64", "mips64", "mips64", "mips",
-	 "mips64-linux-gnuabi64", EM_MIPS, ELFCLASS64, ELFDATA2MSB, EF_MIPS_ABI2, 0, "MIPS n64",
+	 "mips64-linux-gnuabi64", EM_MIPS, ELFCLASS64, ELFDATA2MSB, EF_MIPS_ABI2 | EF_MIPS_ABI, 0, "MIPS n64",
 	 {{"mips64-linux-gnuabi64", "/lib64/ld.so.1"},
 	  {"mips64-linux-musl", "/lib/ld-musl-mips64.so.1"}}},
 	{"mips64le", "mips64le", "GOMIPS64", "hardfloat", "mips64el", "mips64el", "mips64el", "mips",
-	 "mips64el-linux-gnuabi64", EM_MIPS, ELFCLASS64, ELFDATA2LSB, EF_MIPS_ABI2, 0, "MIPS n64",
+	 "mips64el-linux-gnuabi64", EM_MIPS, ELFCLASS64, ELFDATA2LSB, EF_MIPS_ABI2 | EF_MIPS_ABI, 0, "MIPS n64",
 	 {{"mips64el-linux-gnuabi64", "/lib64/ld.so.1"},
 	  {"mips64el-linux-musl", "/lib/ld-musl-mips64el.so.1"}}},
 	{"riscv64", "riscv64", NULL, NULL, "riscv64", "riscv64", "riscv64", "riscv",
