@@ -47,8 +47,9 @@ static const struct flag_name {
 	{EM_ARM, 0, EF_ARM_EABIMASK, EF_ARM_EABI_VER5, "EABI5"},
 	{EM_ARM, 0, EF_ARM_EABIMASK, EF_ARM_EABI_VER4, "EABI4"},
 	{EM_ARM, 0, EF_ARM_EABIMASK, 0, "no EABI version"},
-	{EM_ARM, 1, 0x400, 0x400, "hard-float"},
-	{EM_ARM, 1, 0x400, 0, "soft-float"},
+	{EM_ARM, 1, 0x600, 0x400, "hard-float"},
+	{EM_ARM, 1, 0x600, 0x200, "soft-float"},
+	{EM_ARM, 1, 0x600, 0, "float ABI unmarked"},
 	{EM_MIPS, 0, EF_MIPS_ABI2, EF_MIPS_ABI2, "n32"},
 	{EM_MIPS, 0, 0xf000, 0x1000, "o32"},
 	{EM_MIPS, 0, 0xf000, 0x2000, "o64"},
@@ -423,8 +424,14 @@ static int check_header(struct elf_report *r, const struct target *t, struct sca
 		struct buf d;
 		buf_init(&d);
 		describe_flags(&d, s->eh.e_machine, cls, f);
-		if ((f & a->elf_flags_mask) == a->elf_flags)
-			rc = add(r, "abi", true, "e_flags 0x%x: %s", f, a->abi_desc);
+		/* a static executable has no C ABI boundary: it may leave some
+		 * bits unmarked (arch_table says which) */
+		unsigned relax = !s->has_interp && !s->needed && s->eh.e_type == ET_EXEC
+					 ? a->elf_flags_static_unmarked & ~f
+					 : 0;
+		if ((f & a->elf_flags_mask & ~relax) == (a->elf_flags & ~relax))
+			rc = add(r, "abi", true, "e_flags 0x%x: %s%s", f, a->abi_desc,
+				 relax ? " (static; float ABI unmarked)" : "");
 		else
 			rc = add(r, "abi", false, "e_flags 0x%x (%s) but %s needs %s", f,
 				 d.s && d.len ? d.s : "?", t->name, a->abi_desc);
