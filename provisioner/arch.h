@@ -28,6 +28,9 @@ struct arch_info {
 	unsigned elf_flags;	  /* ... these                              */
 	const char *abi_desc;	  /* human name of the ABI flags            */
 	struct arch_libc libc[2]; /* indexed by enum libc_kind              */
+	/* e_flags bits of elf_flags a static executable may leave unset: no C
+	 * ABI boundary (Go's linker marks ARM binaries EABI5 without a float ABI) */
+	unsigned elf_flags_static_unmarked;
 };
 
 extern const struct arch_info arch_table[];

@@ -43,6 +43,25 @@ const struct cmd cli_commands[] = {
 	{"verify", "re-hash installed files against their manifests", cmd_verify,
 	 "[TARGET...]\n"
 	 "  reports modified, missing and extra files; exit status 1 if any\n"},
+	{"check", "check that ELF files keep a target's ABI promise", cmd_check,
+	 "[--json] [--sysroot DIR] TARGET FILE...\n"
+	 "  TARGET        a target name or a path to a target .ini file (its recipes\n"
+	 "                need not resolve)\n"
+	 "  FILE          executables or shared libraries, built by anything\n"
+	 "  --json        machine-readable output\n"
+	 "  --sysroot DIR look DT_NEEDED libraries up in DIR (default: the\n"
+	 "                installed target's sysroot)\n"
+	 "  checks ELF class, byte order, machine, ABI flags, PT_INTERP, DT_NEEDED,\n"
+	 "  GLIBC_/GLIBCXX_/CXXABI_ versions, the C++ library and the ABI note's\n"
+	 "  kernel; exit status 1 if any check fails\n"},
+	{"doctor", "build, check and run probes in an installed target's env", cmd_doctor,
+	 "[--json] [--keep] TARGET\n"
+	 "  builds a C, a C++, a cgo (C + C++) and a pure-Go program in the\n"
+	 "  target's environment, checks each with 'gotc check', runs each under\n"
+	 "  qemu-user when available, and checks go version, GOTOOLCHAIN,\n"
+	 "  CGO_ENABLED and GOCACHE; exit status 1 if any check fails\n"
+	 "  --json        machine-readable output\n"
+	 "  --keep        keep (and name) the temporary build directory\n"},
 	{"help", "show help for a command", cmd_help, "[COMMAND]\n"},
 	{"version", "print gotc's version", cmd_version, "\n"},
 	{NULL, NULL, NULL, NULL},

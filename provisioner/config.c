@@ -38,6 +38,7 @@ const char *gotc_strerror(int err)
 	case GOTC_ETOOBIG: return "archive expands past the size limit";
 	case GOTC_EASSEMBLE: return "assembly failed";
 	case GOTC_ENOTINST: return "target not installed";
+	case GOTC_EELF: return "not a valid ELF file";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
 }
