@@ -18,16 +18,6 @@
 #define GOTC_LIBEXECDIR "/usr/local/libexec/gotc"
 #endif
 
-static char *self_dir(void)
-{
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return path_dirname(buf);
-}
-
 /* gotc-core next to the sources (build/) when run from the tree, else libexec. */
 static char *core_path(const char *dir)
 {
@@ -62,7 +52,7 @@ int main(int argc, char **argv)
 	for (int k = i + 1; fast && k < argc && strcmp(argv[k], "--") != 0; k++)
 		if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
 			fast = false; /* help text lives in the command table */
-	char *dir = self_dir();
+	char *dir = exe_dir();
 	if (fast) {
 		struct cli cli;
 		memset(&cli, 0, sizeof(cli));

@@ -179,16 +179,6 @@ int cmd_version(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static char *exe_dir(void)
-{
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return path_dirname(buf);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "install.h"
 #include "elf_check.h"
 #include "model.h"
 #include "util.h"
@@ -199,42 +200,14 @@ static int write_src(const char *dir, const char *name, const char *text)
 /* Apply the installed target's env.0 to this process (as gotc exec does). */
 static int apply_env(struct doctor *d)
 {
-	char *path = str_printf("%s/targets/%s/env.0", d->cli->h.home, d->t->name), *data = NULL;
-	size_t len = 0;
-	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
-	free(path);
-	if (rc)
-		return gotc_fail(&d->cli->h, GOTC_ENOTINST,
-				 "target '%s' is not installed in %s (run: gotc install %s)",
-				 d->t->name, d->cli->h.home, d->t->name);
 	/* the user's Go settings must not leak into the probes */
 	static const char *const drop[] = {"GOFLAGS", "GO111MODULE", "GOWORK", "GOARM",
 					   "GOMIPS64", "GOAMD64", "GOENV", NULL};
 	for (size_t i = 0; drop[i]; i++)
 		unsetenv(drop[i]);
-	struct buf pathv;
-	buf_init(&pathv);
-	for (size_t off = 0; off < len;) {
-		char *rec = data + off;
-		size_t n = strnlen(rec, len - off);
-		off += n + 1;
-		char *eq = strchr(rec, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		if (strcmp(rec, "+PATH") == 0) {
-			buf_puts(&pathv, eq + 1);
-			buf_putc(&pathv, ':');
-		} else {
-			setenv(rec, eq + 1, 1);
-		}
-	}
-	const char *old = getenv("PATH");
-	buf_puts(&pathv, old ? old : "/usr/bin:/bin");
-	if (pathv.s)
-		setenv("PATH", pathv.s, 1);
-	buf_free(&pathv);
-	free(data);
+	int rc = env_apply(&d->cli->h, d->t->name);
+	if (rc)
+		return rc;
 	char *gopath = path_join(d->dir, "gopath");
 	if (gopath) {
 		setenv("GOPATH", gopath, 1);

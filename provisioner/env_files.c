@@ -1,7 +1,10 @@
 /* env_files.c - which file of a target prefix holds which env format. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "install.h"
+#include "util.h"
 
 const struct env_file env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
 		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
@@ -17,3 +20,38 @@ const char *env_file_name(const char *format)
 	return NULL;
 }
 
+
+int env_apply(gotc_t *h, const char *target)
+{
+	char *path = str_printf("%s/targets/%s/env.0", h->home, target), *data = NULL;
+	size_t len = 0;
+	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
+	free(path);
+	if (rc)
+		return gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (run: gotc install %s)",
+				 target, h->home, target);
+	struct buf pathv;
+	buf_init(&pathv);
+	for (size_t off = 0; off < len && !rc;) {
+		char *rec = data + off;
+		size_t n = strnlen(rec, len - off);
+		off += n + 1;
+		char *eq = strchr(rec, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (strcmp(rec, "+PATH") == 0) {
+			buf_puts(&pathv, eq + 1);
+			buf_putc(&pathv, ':');
+		} else if (setenv(rec, eq + 1, 1) < 0) {
+			rc = gotc_fail(h, -errno, "setenv %s: %s", rec, strerror(errno));
+		}
+	}
+	const char *old = getenv("PATH");
+	buf_puts(&pathv, old ? old : "/usr/bin:/bin");
+	if (!rc && setenv("PATH", pathv.s ? pathv.s : "/usr/bin:/bin", 1) < 0)
+		rc = gotc_fail(h, -errno, "setenv PATH: %s", strerror(errno));
+	buf_free(&pathv);
+	free(data);
+	return rc;
+}

@@ -22,6 +22,10 @@ extern const size_t env_file_count;
 /* File name of an env format inside a prefix ("sh" -> "env.sh"), NULL if unknown. */
 const char *env_file_name(const char *format);
 
+/* Put an installed target's environment (its env.0) into this process's
+ * environment, PATH prepended.  GOTC_ENOTINST when it is not installed. */
+int env_apply(gotc_t *h, const char *target);
+
 /* Paths of an installed target: GOTC_HOME/targets/NAME (malloc'd). */
 char *target_link_path(gotc_t *h, const char *name);
 /* The prefix directory a target link points at, or NULL if not installed. */
