@@ -73,6 +73,19 @@ g show test-arm64-clang
 b=$(grep -o 'go-1.19.8-[0-9a-f]*' "$T/out" | head -1)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok "store entry names do not depend on mirrors" || notok "entry names and mirrors" "$a vs $b"
 
+# make install lays out the binary, the core, man pages, targets and recipes.
+fresh
+if make -s -C "$ROOT" install DESTDIR="$T/dest" PREFIX=/opt/gotc-test >"$T/out" 2>"$T/err"; then
+	missing=
+	for f in bin/gotc libexec/gotc/gotc-core share/man/man1/gotc.1 share/man/man5/gotc-recipe.5 \
+		share/gotc/targets/debian12-arm64.ini share/gotc/recipes/go/go-1.19.8-debian12.ini; do
+		[ -e "$T/dest/opt/gotc-test/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && ok "make install DESTDIR= PREFIX= lays out every file" || notok "make install" "missing:$missing"
+else
+	notok "make install" "$(cat "$T/err")"
+fi
+
 # Progress on a terminal: live lines with percent and speed (script(1) gives a pty).
 if command -v script >/dev/null && [ -z "${GOTC_WRAP:-}" ]; then
 	. "$ROOT/tests/lib/pipeline.sh"
