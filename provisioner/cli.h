@@ -46,12 +46,18 @@ void cli_progress_init(struct cli *cli);
 void cli_progress_done(struct cli *cli);
 
 char **cli_target_names(gotc_t *h);
+/* The user's GOCACHE when value lies in a GOTC_HOME/gocache this user cannot
+ * write (a read-only system-wide home), else NULL; malloc'd (cmd_env.c). */
+char *cli_gocache_fallback(struct cli *cli, const char *value);
 
 /* Commands. */
 int cmd_targets(struct cli *, int, char **);
 int cmd_show(struct cli *, int, char **);
 int cmd_lint(struct cli *, int, char **);
 int cmd_install(struct cli *, int, char **);
+int cmd_lock(struct cli *, int, char **);
+int cmd_mirror(struct cli *, int, char **);
+int cmd_bundle(struct cli *, int, char **);
 int cmd_env(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
 int cmd_list(struct cli *, int, char **);

@@ -4,9 +4,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "env.h"
 #include "install.h"
 #include "util.h"
+
+/* A system-wide home (gotc --home /opt/gotc install, then chmod -R a+rX) is
+ * read-only for its users: their GOCACHE goes to their own cache instead.
+ * Returns the user's GOCACHE for a value under GOTC_HOME/gocache that this
+ * user cannot write (malloc'd), else NULL. */
+char *cli_gocache_fallback(struct cli *cli, const char *value)
+{
+	char *dir = path_join(cli->h.home, "gocache"), *out = NULL;
+	size_t n = dir ? strlen(dir) : 0;
+	if (dir && strncmp(value, dir, n) == 0 && value[n] == '/' && access(dir, W_OK) != 0)
+		out = env_gocache_user(value + n + 1);
+	free(dir);
+	return out;
+}
+
+/* Formats that cannot decide at load time get the user's GOCACHE here. */
+static void print_resolved(struct cli *cli, const char *data, size_t len)
+{
+	char *dir = path_join(cli->h.home, "gocache");
+	char *pre = dir ? str_printf("%s/", dir) : NULL;
+	char *user = env_gocache_user("");
+	bool swap = pre && user && access(dir, W_OK) != 0;
+	size_t pl = pre ? strlen(pre) : 0;
+	for (size_t i = 0; i < len;) {
+		if (swap && len - i >= pl && memcmp(data + i, pre, pl) == 0) {
+			fputs(user, stdout);
+			i += pl;
+		} else {
+			putchar(data[i++]);
+		}
+	}
+	free(dir);
+	free(pre);
+	free(user);
+}
 
 int cmd_env(struct cli *cli, int argc, char **argv)
 {
@@ -46,8 +84,10 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "gotc env: %s: %s\n", path, strerror(-rc));
 			ex = EXIT_FAIL;
+		} else if (strcmp(format, "sh") == 0 || strcmp(format, "fish") == 0) {
+			fwrite(data, 1, len, stdout); /* they decide when sourced */
 		} else {
-			fwrite(data, 1, len, stdout);
+			print_resolved(cli, data, len);
 		}
 		free(data);
 	}

@@ -33,6 +33,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	struct buf pathv;
+	char *user = NULL;
 	buf_init(&pathv);
 	for (size_t off = 0; off < len;) {
 		char *rec = data + off;
@@ -45,6 +46,9 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		if (strcmp(rec, "+PATH") == 0) {
 			buf_puts(&pathv, eq + 1);
 			buf_putc(&pathv, ':');
+		} else if (strcmp(rec, "GOCACHE") == 0 && (user = cli_gocache_fallback(cli, eq + 1))) {
+			setenv(rec, user, 1); /* a read-only (system-wide) home */
+			free(user);
 		} else if (setenv(rec, eq + 1, 1) < 0) {
 			fprintf(stderr, "gotc exec: setenv %s: %s\n", rec, strerror(errno));
 		}

@@ -7,6 +7,15 @@
 /* Install (or confirm) every target; all-or-nothing per target.
  * Already-installed targets with the same plan cost one plan + a readlink. */
 int install_targets(gotc_t *h, char *const *targets, size_t n);
+/* The same for plans already built (the caller keeps and frees them). */
+int install_plans(gotc_t *h, struct plan *plans, size_t n);
+/* The same with the store lock already held by the caller (no fast path). */
+int install_plans_locked(gotc_t *h, struct plan *plans, size_t n);
+
+/* Fetch every artifact of the plans into the download cache (each once,
+ * verified; cached files are re-verified).  unsized_only: only those whose
+ * size no recipe gives and that are not cached yet. */
+int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_only);
 
 /* Build the store entry e in a staging dir and commit it (lock held). */
 int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
