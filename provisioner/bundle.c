@@ -76,7 +76,7 @@ static int trailer_check(gotc_t *h, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 	struct stat st;
 	unsigned char t[TRAILER_LEN];
-	char hex[65];
+	char hex[65], rec[65];
 	const char *why = NULL;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = gotc_fail(h, -errno, "%s: %s", path, strerror(errno));
@@ -85,12 +85,13 @@ static int trailer_check(gotc_t *h, const char *path)
 	if (st.st_size < (off_t)TRAILER_LEN ||
 	    pread(fd, t, sizeof(t), st.st_size - (off_t)TRAILER_LEN) != (ssize_t)sizeof(t))
 		why = "too short";
-	else if (memcmp(t, skip_magic, 4) != 0 || t[4] != PAYLOAD_LEN || t[5] || t[6] || t[7] ||
-		 memcmp(t + 8, TAG, TAG_LEN) != 0 || !is_hex((char *)t + 8 + TAG_LEN, 64))
+	else if (memcpy(rec, t + 8 + TAG_LEN, 64), rec[64] = '\0', memcmp(t, skip_magic, 4) != 0 ||
+		 t[4] != PAYLOAD_LEN || t[5] || t[6] || t[7] || memcmp(t + 8, TAG, TAG_LEN) != 0 ||
+		 !is_hex(rec, 64))
 		why = "its trailer is missing or damaged";
 	else if ((rc = hash_prefix(fd, (uint64_t)st.st_size - TRAILER_LEN, hex)))
 		rc = gotc_fail(h, rc, "%s: %s", path, strerror(-rc));
-	else if (memcmp(hex, t + 8 + TAG_LEN, 64) != 0)
+	else if (strcmp(hex, rec) != 0)
 		why = "its sha256 differs from the one recorded in it";
 	if (why)
 		rc = gotc_fail(h, GOTC_ECHECKSUM,
