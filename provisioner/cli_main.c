@@ -23,8 +23,25 @@ const struct cmd cli_commands[] = {
 	 "                without FILE, every file on the search path\n"},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] TARGET...\n"
+	 "       gotc install --locked FILE [TARGET...]\n"
+	 "       gotc install --from-bundle FILE [TARGET...]\n"
 	 "  -j, --jobs N  parallel downloads (default 4, or [fetch] jobs)\n"
-	 "  --offline     use the download cache only; never touch the network\n"},
+	 "  --offline     use the download cache only; never touch the network\n"
+	 "  --locked FILE install the targets of a lockfile (all, or those named)\n"
+	 "                exactly; refuse (exit 2) if any target or recipe file changed\n"
+	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
+	 "                entry is verified against its manifest first\n"},
+	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
+	 "[-o FILE] [--offline] TARGET...\n"
+	 "  -o, --output FILE  write FILE (default gotc.lock; '-' for stdout)\n"
+	 "  artifacts whose size no recipe gives are downloaded to learn it\n"},
+	{"mirror", "download targets' artifacts into a directory any HTTP server can serve", cmd_mirror,
+	 "[-j N] [--offline] DIR TARGET...\n"
+	 "  DIR/NAME/PATH for ${mirror:NAME}/PATH; prints the config.ini lines to use it\n"},
+	{"bundle", "write installed targets into one file for offline installs", cmd_bundle,
+	 "-o FILE TARGET...\n"
+	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
+	 "                     gotc install --from-bundle FILE\n"},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
 	 "[--format=FORMAT] TARGET\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"

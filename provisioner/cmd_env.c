@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "env.h"
 #include "install.h"
 #include "util.h"
 
@@ -19,6 +22,27 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nsee 'gotc env --help'\n");
 	return EXIT_USAGE;
+}
+
+/* Formats that cannot decide at load time get the user's GOCACHE here. */
+static void print_resolved(struct cli *cli, const char *data, size_t len)
+{
+	char *dir = path_join(cli->h.home, "gocache");
+	char *pre = dir ? str_printf("%s/", dir) : NULL;
+	char *user = gocache_user("");
+	bool swap = pre && user && access(dir, W_OK) != 0;
+	size_t pl = pre ? strlen(pre) : 0;
+	for (size_t i = 0; i < len;) {
+		if (swap && len - i >= pl && memcmp(data + i, pre, pl) == 0) {
+			fputs(user, stdout);
+			i += pl;
+		} else {
+			putchar(data[i++]);
+		}
+	}
+	free(dir);
+	free(pre);
+	free(user);
 }
 
 int cmd_env(struct cli *cli, int argc, char **argv)
@@ -59,8 +83,10 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "gotc env: %s: %s\n", path, strerror(-rc));
 			ex = EXIT_FAIL;
+		} else if (strcmp(format, "sh") == 0 || strcmp(format, "fish") == 0) {
+			fwrite(data, 1, len, stdout); /* they decide when sourced */
 		} else {
-			fwrite(data, 1, len, stdout);
+			print_resolved(cli, data, len);
 		}
 		free(data);
 	}

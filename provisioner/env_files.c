@@ -1,6 +1,7 @@
 /* env_files.c - which file of a target prefix holds which env format. */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "install.h"
@@ -20,6 +21,24 @@ const char *env_file_name(const char *format)
 	return NULL;
 }
 
+
+char *gocache_user(const char *leaf)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (x && *x == '/')
+		return str_printf("%s/gotc/gocache/%s", x, leaf);
+	return str_printf("%s/.cache/gotc/gocache/%s", home && *home ? home : "/tmp", leaf);
+}
+
+char *gocache_fallback(gotc_t *h, const char *value)
+{
+	char *dir = path_join(h->home, "gocache"), *out = NULL;
+	size_t n = dir ? strlen(dir) : 0;
+	if (dir && strncmp(value, dir, n) == 0 && value[n] == '/' && access(dir, W_OK) != 0)
+		out = gocache_user(value + n + 1);
+	free(dir);
+	return out;
+}
 
 int env_apply(gotc_t *h, const char *target)
 {
@@ -43,8 +62,12 @@ int env_apply(gotc_t *h, const char *target)
 		if (strcmp(rec, "+PATH") == 0) {
 			buf_puts(&pathv, eq + 1);
 			buf_putc(&pathv, ':');
-		} else if (setenv(rec, eq + 1, 1) < 0) {
-			rc = gotc_fail(h, -errno, "setenv %s: %s", rec, strerror(errno));
+		} else {
+			/* a read-only (system-wide) home: GOCACHE in the user's cache */
+			char *user = strcmp(rec, "GOCACHE") == 0 ? gocache_fallback(h, eq + 1) : NULL;
+			if (setenv(rec, user ? user : eq + 1, 1) < 0)
+				rc = gotc_fail(h, -errno, "setenv %s: %s", rec, strerror(errno));
+			free(user);
 		}
 	}
 	const char *old = getenv("PATH");

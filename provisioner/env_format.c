@@ -123,6 +123,17 @@ static void fmt_sh(const struct env *e, struct buf *b)
 			   e->v[i].name);
 	buf_puts(b, "_GOTC_OLD_PATH=$PATH\n");
 	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
+			/* gotc's own text, not recipe data: the one deliberate expansion */
+			buf_puts(b, "if [ -w ");
+			quote_sh(b, e->gocache_dir);
+			buf_puts(b, " ]; then GOCACHE=");
+			quote_sh(b, e->v[i].value);
+			buf_puts(b, "; else GOCACHE=\"${XDG_CACHE_HOME:-$HOME/.cache}\"/gotc/gocache/");
+			quote_sh(b, e->gocache_leaf);
+			buf_puts(b, "; fi; export GOCACHE\n");
+			continue;
+		}
 		buf_printf(b, "%s=", e->v[i].name);
 		quote_sh(b, e->v[i].value);
 		buf_printf(b, "; export %s\n", e->v[i].name);
@@ -148,6 +159,19 @@ static void fmt_fish(const struct env *e, struct buf *b)
 	buf_puts(b, e->target);
 	buf_puts(b, "; load it with:  gotc env --format=fish TARGET | source\n");
 	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
+			buf_puts(b, "if test -w ");
+			quote_fish(b, e->gocache_dir);
+			buf_puts(b, "\n    set -gx GOCACHE ");
+			quote_fish(b, e->v[i].value);
+			buf_puts(b, "\nelse if string match -q '/*' -- \"$XDG_CACHE_HOME\"\n"
+				    "    set -gx GOCACHE \"$XDG_CACHE_HOME\"/gotc/gocache/");
+			quote_fish(b, e->gocache_leaf);
+			buf_puts(b, "\nelse\n    set -gx GOCACHE \"$HOME\"/.cache/gotc/gocache/");
+			quote_fish(b, e->gocache_leaf);
+			buf_puts(b, "\nend\n");
+			continue;
+		}
 		buf_printf(b, "set -gx %s ", e->v[i].name);
 		quote_fish(b, e->v[i].value);
 		buf_putc(b, '\n');

@@ -122,6 +122,11 @@ static int ro_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
+void store_make_readonly(const char *root)
+{
+	nftw(root, ro_one, 64, FTW_PHYS | FTW_DEPTH);
+}
+
 int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info)
 {
 	char *root = path_join(stage, "root");
@@ -135,7 +140,7 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		goto out;
 	}
 	/* Immutable from here on: no write bits anywhere in the tree. */
-	nftw(root, ro_one, 64, FTW_PHYS | FTW_DEPTH);
+	store_make_readonly(root);
 	if ((rc = manifest_write(h, root, man, &bytes)))
 		goto out;
 	if ((rc = write_file_atomic(inf, info, strlen(info), 0444))) {
