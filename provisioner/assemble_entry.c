@@ -75,8 +75,8 @@ static int headers_install(gotc_t *h, const char *src, const char *karch, const 
 		char *text = NULL;
 		read_file(log, &text, NULL);
 		rc = gotc_fail(h, GOTC_EASSEMBLE,
-			       "make headers_install ARCH=%s failed in %s%s (needs make and a host C "
-			       "compiler: apt-get install make gcc)%s%.600s",
+			       "make headers_install ARCH=%s failed in %s%s (needs make, rsync and a host C "
+			       "compiler: apt-get install make rsync gcc)%s%.600s",
 			       karch, src, WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": make not found" : "",
 			       text ? ":\n" : "", text ? text : "");
 		free(text);
@@ -164,7 +164,7 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
 	}
 	if (e->kernel) {
 		const struct recipe *k = e->kernel;
-		const char *sysinc_rel = r->kind == RK_SYSROOT ? r->include : "usr/include";
+		const char *sysinc_rel = r->include ? r->include : "usr/include";
 		char *kinc = NULL, *sysinc = path_join(root, sysinc_rel);
 		for (size_t i = 0; !rc && i < e->narts; i++)
 			if (e->arts[i].is_kernel)

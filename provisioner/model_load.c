@@ -47,7 +47,7 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "glibcxx", IT_VERSION, 0, R(glibcxx), NULL, S | T},
 	{"recipe", "runtime_root", IT_RELPATH, 0, R(runtime_root), NULL, S | T},
 	{"recipe", "method", IT_ENUM, REQ, R(method), "package headers_install", K},
-	{"recipe", "include", IT_RELPATH, 0, R(include), NULL, K | S},
+	{"recipe", "include", IT_RELPATH, 0, R(include), NULL, K | S | T},
 	{"source", "url", IT_URL, REQ, SRC(url), NULL, 0},
 	{"source", "sha256", IT_SHA256, 0, SRC(sha256), NULL, 0},
 	{"source", "sha512", IT_SHA512, 0, SRC(sha512), NULL, 0},
@@ -320,7 +320,10 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 	}
 	if (kind == RK_GO && !r->goroot)
 		r->goroot = strdup("go");
-	if ((kind == RK_KERNEL || kind == RK_SYSROOT) && !r->include)
+	/* a toolchain's include: where its carried sysroot keeps the libc
+	 * headers (musl.cc: include), where the kernel headers are layered */
+	if ((kind == RK_KERNEL || kind == RK_SYSROOT || (kind == RK_TOOLCHAIN && r->sysroot_dir)) &&
+	    !r->include)
 		r->include = strdup("usr/include");
 	rc = 0;
 out:
