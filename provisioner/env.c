@@ -79,7 +79,7 @@ int env_compute(gotc_t *h, const struct plan *p, const char *prefix, struct env 
 		e->ar = str_printf("%s/%s-ar", bindir, triple);
 	}
 	e->pkgconfig_libdir = str_printf("%1$s/usr/lib/%2$s/pkgconfig:%1$s/usr/%2$s/lib/pkgconfig:"
-					 "%1$s/usr/lib/pkgconfig:%1$s/usr/share/pkgconfig",
+					 "%1$s/usr/lib/pkgconfig:%1$s/usr/share/pkgconfig:%1$s/lib/pkgconfig",
 					 e->sysroot, triple);
 	if (!e->target || !e->triple || !e->sysroot || !bindir || !goroot || !gobin || !e->cc ||
 	    !e->cxx || !e->ar || !e->pkgconfig_libdir || strv_push(&e->path_prepend, bindir) ||
