@@ -58,6 +58,7 @@ int cmd_list(struct cli *, int, char **);
 int cmd_remove(struct cli *, int, char **);
 int cmd_gc(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);
+int cmd_repo(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
 

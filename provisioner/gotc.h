@@ -31,6 +31,7 @@ enum gotc_err {
 	GOTC_ETOOBIG = -1012,	/* archive expands past the size limit    */
 	GOTC_EASSEMBLE = -1013, /* assembling a target failed             */
 	GOTC_ENOTINST = -1014,	/* target not installed                   */
+	GOTC_EREPO = -1015,	/* repository update refused (not a fast-forward) */
 };
 
 const char *gotc_strerror(int err);
