@@ -7,9 +7,12 @@ DESTDIR ?=
 BUILD := build
 
 CORE_SRC := $(filter-out provisioner/cli_%.c provisioner/cmd_%.c,$(wildcard provisioner/*.c))
-CLI_SRC := $(wildcard provisioner/cli_*.c provisioner/cmd_*.c)
+CLI_SRC := $(filter-out provisioner/cli_front.c,$(wildcard provisioner/cli_*.c provisioner/cmd_*.c))
 CORE_OBJ := $(CORE_SRC:provisioner/%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:provisioner/%.c=$(BUILD)/%.o)
+# The front end links libc and inih only (see cli_front.c).
+FRONT_OBJ := $(BUILD)/cli_front.o $(BUILD)/cmd_env.o $(BUILD)/cmd_exec.o $(BUILD)/config.o $(BUILD)/env_files.o \
+	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -31,8 +34,11 @@ $(BUILD)/libgotc.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-gotc: $(CLI_OBJ) $(BUILD)/libgotc.a
+$(BUILD)/gotc-core: $(CLI_OBJ) $(BUILD)/libgotc.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgotc.a $(LIBS)
+
+gotc: $(FRONT_OBJ) $(BUILD)/gotc-core
+	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $(FRONT_OBJ) $(FRONT_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgotc.a
 	@mkdir -p $(BUILD)/tests
@@ -61,12 +67,15 @@ install: gotc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/gotc
 	install -m 755 gotc $(DESTDIR)$(PREFIX)/bin/gotc
+	install -d $(DESTDIR)$(PREFIX)/libexec/gotc
+	install -m 755 $(BUILD)/gotc-core $(DESTDIR)$(PREFIX)/libexec/gotc/gotc-core
 	install -m 644 man/gotc.1 $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1
 	install -m 644 man/gotc-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
 	cp -R targets recipes $(DESTDIR)$(PREFIX)/share/gotc/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/gotc
 
 uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/libexec/gotc
 	rm -f $(DESTDIR)$(PREFIX)/bin/gotc $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
 	rm -rf $(DESTDIR)$(PREFIX)/share/gotc

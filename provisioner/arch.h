@@ -28,6 +28,9 @@ struct arch_info {
 	unsigned elf_flags;	  /* ... these                              */
 	const char *abi_desc;	  /* human name of the ABI flags            */
 	struct arch_libc libc[2]; /* indexed by enum libc_kind              */
+	/* e_flags bits of elf_flags a static executable may leave unset: no C
+	 * ABI boundary (Go's linker marks ARM binaries EABI5 without a float ABI) */
+	unsigned elf_flags_static_unmarked;
 };
 
 extern const struct arch_info arch_table[];
@@ -40,6 +43,8 @@ const char *libc_name(enum libc_kind k);
 /* Does a toolchain triple (any vendor, e.g. aarch64-buildroot-linux-gnu)
  * name this arch and libc? */
 bool arch_triple_matches(const struct arch_info *a, enum libc_kind libc, const char *triple);
+/* Does the triple's cpu part (its first component) name this arch? */
+bool arch_cpu_matches(const struct arch_info *a, const char *triple);
 /* Comma list of arch names, for messages. */
 const char *arch_names(void);
 

@@ -295,20 +295,6 @@ static int link_to(gotc_t *h, const char *target, const char *dir, const char *n
 	return rc;
 }
 
-static const struct {
-	const char *format, *file;
-} env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
-		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
-		 {"meson", "cross.ini"}, {"nul", "env.0"}};
-
-const char *env_file_name(const char *format)
-{
-	for (size_t i = 0; i < sizeof(env_files) / sizeof(env_files[0]); i++)
-		if (strcmp(env_files[i].format, format) == 0)
-			return env_files[i].file;
-	return NULL;
-}
-
 static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
 {
 	char *prefix = str_printf("%s/targets/%s", h->home, p->rs.t->name);
@@ -317,7 +303,7 @@ static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
 	free(prefix);
 	if (rc)
 		return rc;
-	for (size_t i = 0; !rc && i < sizeof(env_files) / sizeof(env_files[0]); i++) {
+	for (size_t i = 0; !rc && i < env_file_count; i++) {
 		struct buf b;
 		buf_init(&b);
 		if (env_format(&env, env_files[i].format, &b) || b.oom) {
@@ -333,6 +319,32 @@ static int write_env_files(gotc_t *h, const struct plan *p, const char *root)
 	}
 	env_free(&env);
 	return rc;
+}
+
+/* cxx_stdlib = libc++: the sysroot must carry it, or C++ would silently link
+ * whatever libstdc++ is there. */
+static int check_libcxx(gotc_t *h, const struct plan *p, const char *sysroot)
+{
+	const struct target *t = p->rs.t;
+	if (strcmp(t->cxx_stdlib, "libc++") != 0)
+		return 0;
+	const char *tr = t->arch->libc[t->libc].triple;
+	const char *dirs[] = {"usr/lib", "lib", "usr/lib64", "lib64", NULL};
+	for (size_t i = 0; dirs[i]; i++)
+		for (int k = 0; k < 6; k++) {
+			static const char *const f[] = {"libc++.so", "libc++.a"};
+			char *c = k < 2   ? str_printf("%s/%s/%s", sysroot, dirs[i], f[k & 1])
+				  : k < 4 ? str_printf("%s/%s/%s/%s", sysroot, dirs[i], tr, f[k & 1])
+					  : str_printf("%s/usr/%s/lib/%s", sysroot, tr, f[k & 1]);
+			bool found = c && access(c, F_OK) == 0;
+			free(c);
+			if (found)
+				return 0;
+		}
+	return gotc_fail(h, GOTC_EASSEMBLE,
+			 "target %s says cxx_stdlib = libc++, but its sysroot has no libc++.so or "
+			 "libc++.a (add libc++ to the sysroot recipe, or use libstdc++)",
+			 t->name);
 }
 
 int assemble_prefix(gotc_t *h, const struct plan *p)
@@ -383,6 +395,8 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 				       go->path, go->goroot);
 			goto out;
 		}
+		if ((rc = check_libcxx(h, p, sysroot)))
+			goto out;
 		struct wctx w = {h, p, tcroot, sysroot, bindir, NULL};
 		rc = make_wrappers(&w);
 		free(w.resource_dir);

@@ -47,17 +47,30 @@ void cli_progress_done(struct cli *cli);
 
 char **cli_target_names(gotc_t *h);
 
+/* check/doctor: load the target file NAME (name or path) alone, without
+ * resolving its recipes, and find its sysroot: sysroot_opt, else the
+ * installed $GOTC_HOME/targets/NAME/sysroot, else NULL.  Caller frees both
+ * (target_free, free). */
+struct target;
+int cli_load_check_target(struct cli *cli, const char *name, const char *sysroot_opt,
+			  struct target **t, char **sysroot);
+
 /* Commands. */
 int cmd_targets(struct cli *, int, char **);
 int cmd_show(struct cli *, int, char **);
 int cmd_lint(struct cli *, int, char **);
 int cmd_install(struct cli *, int, char **);
+int cmd_lock(struct cli *, int, char **);
+int cmd_mirror(struct cli *, int, char **);
+int cmd_bundle(struct cli *, int, char **);
 int cmd_env(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
 int cmd_list(struct cli *, int, char **);
 int cmd_remove(struct cli *, int, char **);
 int cmd_gc(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);
+int cmd_check(struct cli *, int, char **);
+int cmd_doctor(struct cli *, int, char **);
 int cmd_repo(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);

@@ -23,8 +23,25 @@ const struct cmd cli_commands[] = {
 	 "                without FILE, every file on the search path\n"},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] TARGET...\n"
+	 "       gotc install --locked FILE [TARGET...]\n"
+	 "       gotc install --from-bundle FILE [TARGET...]\n"
 	 "  -j, --jobs N  parallel downloads (default 4, or [fetch] jobs)\n"
-	 "  --offline     use the download cache only; never touch the network\n"},
+	 "  --offline     use the download cache only; never touch the network\n"
+	 "  --locked FILE install the targets of a lockfile (all, or those named)\n"
+	 "                exactly; refuse (exit 2) if any target or recipe file changed\n"
+	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
+	 "                entry is verified against its manifest first\n"},
+	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
+	 "[-o FILE] [--offline] TARGET...\n"
+	 "  -o, --output FILE  write FILE (default gotc.lock; '-' for stdout)\n"
+	 "  artifacts whose size no recipe gives are downloaded to learn it\n"},
+	{"mirror", "download targets' artifacts into a directory any HTTP server can serve", cmd_mirror,
+	 "[-j N] [--offline] DIR TARGET...\n"
+	 "  DIR/NAME/PATH for ${mirror:NAME}/PATH; prints the config.ini lines to use it\n"},
+	{"bundle", "write installed targets into one file for offline installs", cmd_bundle,
+	 "-o FILE TARGET...\n"
+	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
+	 "                     gotc install --from-bundle FILE\n"},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
 	 "[--format=FORMAT] TARGET\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"
@@ -43,6 +60,25 @@ const struct cmd cli_commands[] = {
 	{"verify", "re-hash installed files against their manifests", cmd_verify,
 	 "[TARGET...]\n"
 	 "  reports modified, missing and extra files; exit status 1 if any\n"},
+	{"check", "check that ELF files keep a target's ABI promise", cmd_check,
+	 "[--json] [--sysroot DIR] TARGET FILE...\n"
+	 "  TARGET        a target name or a path to a target .ini file (its recipes\n"
+	 "                need not resolve)\n"
+	 "  FILE          executables or shared libraries, built by anything\n"
+	 "  --json        machine-readable output\n"
+	 "  --sysroot DIR look DT_NEEDED libraries up in DIR (default: the\n"
+	 "                installed target's sysroot)\n"
+	 "  checks ELF class, byte order, machine, ABI flags, PT_INTERP, DT_NEEDED,\n"
+	 "  GLIBC_/GLIBCXX_/CXXABI_ versions, the C++ library and the ABI note's\n"
+	 "  kernel; exit status 1 if any check fails\n"},
+	{"doctor", "build, check and run probes in an installed target's env", cmd_doctor,
+	 "[--json] [--keep] TARGET\n"
+	 "  builds a C, a C++, a cgo (C + C++) and a pure-Go program in the\n"
+	 "  target's environment, checks each with 'gotc check', runs each under\n"
+	 "  qemu-user when available, and checks go version, GOTOOLCHAIN,\n"
+	 "  CGO_ENABLED and GOCACHE; exit status 1 if any check fails\n"
+	 "  --json        machine-readable output\n"
+	 "  --keep        keep (and name) the temporary build directory\n"},
 	{"repo", "add, update, list and remove recipe repositories (git)", cmd_repo,
 	 "SUBCOMMAND [ARGS...]\n"
 	 "  add [--ref REF] NAME URL   clone a git repository holding targets/ and\n"
@@ -167,16 +203,6 @@ int cmd_version(struct cli *cli, int argc, char **argv)
 	(void)argv;
 	printf("gotc %s\n", GOTC_VERSION);
 	return EXIT_OK;
-}
-
-static char *exe_dir(void)
-{
-	char buf[4096];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return path_dirname(buf);
 }
 
 int main(int argc, char **argv)

@@ -1,37 +1,74 @@
 /* cmd_env.c - gotc env [--format=F] TARGET: the env file's path or content.
  * Reads one pre-rendered file; never parses recipes or touches the network. */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "env.h"
 #include "install.h"
 #include "util.h"
+
+__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "gotc env: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'gotc env --help'\n");
+	return EXIT_USAGE;
+}
+
+/* Formats that cannot decide at load time get the user's GOCACHE here. */
+static void print_resolved(struct cli *cli, const char *data, size_t len)
+{
+	char *dir = path_join(cli->h.home, "gocache");
+	char *pre = dir ? str_printf("%s/", dir) : NULL;
+	char *user = gocache_user("");
+	bool swap = pre && user && access(dir, W_OK) != 0;
+	size_t pl = pre ? strlen(pre) : 0;
+	for (size_t i = 0; i < len;) {
+		if (swap && len - i >= pl && memcmp(data + i, pre, pl) == 0) {
+			fputs(user, stdout);
+			i += pl;
+		} else {
+			putchar(data[i++]);
+		}
+	}
+	free(dir);
+	free(pre);
+	free(user);
+}
 
 int cmd_env(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-	const struct cmd *c = cli_find("env");
 	const char *format = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
 		if (o == 'f')
 			format = optarg;
 		else
-			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return usage("unknown option '%s'", argv[optind - 1]);
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(c, optind >= argc ? "missing TARGET" : "expected one TARGET");
+		return usage("%s", optind >= argc ? "missing TARGET" : "expected one TARGET");
 	const char *name = argv[optind];
 	const char *file = env_file_name(format ? format : "sh");
 	if (!file)
-		return cli_usage_error(c, "unknown format '%s' (sh, fish, json, make, github, cmake, meson)",
-				       format);
+		return usage("unknown format '%s' (sh, fish, json, make, github, cmake, meson)", format);
 	if (strchr(name, '/') || name[0] == '.')
-		return cli_usage_error(c, "'%s' is not a target name", name);
+		return usage("'%s' is not a target name", name);
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
-	if (!path)
-		return cli_error(cli, -12);
+	if (!path) {
+		fprintf(stderr, "gotc env: out of memory\n");
+		return EXIT_FAIL;
+	}
 	int ex = EXIT_OK;
 	if (!is_file(path)) {
 		fprintf(stderr, "gotc env: target '%s' is not installed in %s (run: gotc install %s)\n",
@@ -46,8 +83,10 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "gotc env: %s: %s\n", path, strerror(-rc));
 			ex = EXIT_FAIL;
+		} else if (strcmp(format, "sh") == 0 || strcmp(format, "fish") == 0) {
+			fwrite(data, 1, len, stdout); /* they decide when sourced */
 		} else {
-			fwrite(data, 1, len, stdout);
+			print_resolved(cli, data, len);
 		}
 		free(data);
 	}

@@ -3,17 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "cli.h"
 #include "install.h"
+#include "lock.h"
 
 int cmd_install(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"jobs", required_argument, NULL, 'j'},
 		{"offline", no_argument, NULL, 'o'},
+		{"locked", required_argument, NULL, 'L'},
+		{"from-bundle", required_argument, NULL, 'B'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
+	const char *locked = NULL, *bundle = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
@@ -26,14 +31,23 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		case 'o': cli->h.offline = 1; break;
+		case 'L': locked = optarg; break;
+		case 'B': bundle = optarg; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	if (locked && bundle)
+		return cli_usage_error(c, "--locked and --from-bundle do not go together");
+	if (optind >= argc && !locked && !bundle)
 		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
-	int rc = install_targets(&cli->h, argv + optind, (size_t)(argc - optind));
-	if (!rc && !cli->quiet)
+	size_t n = (size_t)(argc - optind);
+	int rc = locked ? lock_install(&cli->h, locked, argv + optind, n)
+		 : bundle ? bundle_install(&cli->h, bundle, argv + optind, n)
+			  : install_targets(&cli->h, argv + optind, n);
+	if (!rc && !cli->quiet && n)
 		for (int i = optind; i < argc; i++)
 			fprintf(stderr, "installed %s: source \"$(gotc env %s)\"\n", argv[i], argv[i]);
+	else if (!rc && !cli->quiet)
+		fprintf(stderr, "installed the targets of %s (see gotc list)\n", locked ? locked : bundle);
 	return cli_error(cli, rc);
 }

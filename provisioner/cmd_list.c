@@ -8,24 +8,6 @@
 #include "install.h"
 #include "util.h"
 
-static char **dir_names(const char *dir)
-{
-	char **v = calloc(1, sizeof(char *));
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	while (v && d && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strv_push(&v, de->d_name);
-	if (d)
-		closedir(d);
-	return v;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
@@ -41,7 +23,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
 	char *tdir = path_join(cli->h.home, "targets"), *sdir = path_join(cli->h.home, "store");
-	char **targets = tdir ? dir_names(tdir) : NULL, **entries = sdir ? dir_names(sdir) : NULL;
+	char **targets = tdir ? dir_list(tdir, "") : NULL, **entries = sdir ? dir_list(sdir, "") : NULL;
 	if (!targets || !entries) {
 		free(tdir);
 		free(sdir);
@@ -49,8 +31,6 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		strv_free(entries);
 		return cli_error(cli, -12);
 	}
-	qsort(targets, strv_len(targets), sizeof(char *), cmp);
-	qsort(entries, strv_len(entries), sizeof(char *), cmp);
 	if (json)
 		printf("{\"home\": "), json_str(stdout, cli->h.home), printf(",\n \"targets\": [");
 	else

@@ -39,6 +39,7 @@ const char *gotc_strerror(int err)
 	case GOTC_ETOOBIG: return "archive expands past the size limit";
 	case GOTC_EASSEMBLE: return "assembly failed";
 	case GOTC_ENOTINST: return "target not installed";
+	case GOTC_EELF: return "not a valid ELF file";
 	case GOTC_EREPO: return "repository update refused";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
@@ -93,6 +94,14 @@ void gotc_test_point(const char *point)
 		raise(SIGKILL);
 }
 
+const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
+{
+	for (size_t i = 0; i < h->nmirrors; i++)
+		if (strcmp(h->mirrors[i].name, name) == 0)
+			return &h->mirrors[i];
+	return NULL;
+}
+
 /* ---- config.ini ---- */
 
 struct cfg {
@@ -100,6 +109,7 @@ struct cfg {
 	char *home, *cache, *cafile;
 	uint64_t jobs, retries, connect_timeout, low_speed_time, low_speed_limit, max_unpack;
 	bool allow_http;
+	bool fsync;
 };
 
 #define C(f) offsetof(struct cfg, f)
@@ -114,8 +124,9 @@ static const struct ini_key config_keys[] = {
 	{"fetch", "low_speed_limit", IT_U64, 0, C(low_speed_limit), NULL, 0},
 	{"fetch", "allow_http", IT_BOOL, 0, C(allow_http), NULL, 0},
 	{"unpack", "max_size", IT_U64, 0, C(max_unpack), NULL, 0},
+	{"store", "fsync", IT_BOOL, 0, C(fsync), NULL, 0},
 };
-static const char *const config_sections[] = {"paths", "fetch", "unpack", "mirrors", NULL};
+static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "mirrors", NULL};
 static const char *const config_free[] = {"mirrors", NULL};
 
 static void mirror_set(gotc_t *h, const char *name, char **urls)
@@ -258,7 +269,8 @@ static void search_add(gotc_t *h, const char *dir)
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 {
 	struct cfg cfg = {.h = h, .jobs = 4, .retries = 4, .connect_timeout = 30,
-			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30};
+			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30,
+			  .fsync = true};
 	int rc = 0;
 	memset(h, 0, sizeof(*h));
 	h->search = calloc(1, sizeof(char *));
@@ -321,6 +333,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->low_speed_limit = (long)cfg.low_speed_limit;
 	h->allow_http = cfg.allow_http;
 	h->max_unpack = cfg.max_unpack;
+	h->fsync = cfg.fsync;
 	/* Search path: GOTC_PATH, recipe repositories, the installed share dir,
 	 * the source tree. */
 	if ((e = getenv("GOTC_PATH")) && *e) {
@@ -334,11 +347,14 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		search_add(h, repos[i]);
 	strv_free(repos);
 	search_add(h, GOTC_DATADIR);
-	if (exe_dir) {
-		char *marker = str_printf("%s/provisioner/gotc.h", exe_dir);
+	/* The source tree, when gotc runs from it (gotc at the top, the core in build/). */
+	for (int up = 0; exe_dir && up < 2; up++) {
+		char *dir = up ? path_dirname(exe_dir) : strdup(exe_dir);
+		char *marker = dir ? str_printf("%s/provisioner/gotc.h", dir) : NULL;
 		if (marker && is_file(marker))
-			search_add(h, exe_dir);
+			search_add(h, dir);
 		free(marker);
+		free(dir);
 	}
 	if (!h->home || !h->cache)
 		rc = -ENOMEM;

@@ -45,6 +45,8 @@ void env_free(struct env *e)
 	free(e->cxx);
 	free(e->ar);
 	free(e->pkgconfig_libdir);
+	free(e->gocache_dir);
+	free(e->gocache_leaf);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -87,8 +89,10 @@ int env_compute(gotc_t *h, const struct plan *p, const char *prefix, struct env 
 	}
 	/* GOCACHE per (Go version, target, toolchain). */
 	const struct entry *ge = plan_entry(p, ER_GO), *te = plan_entry(p, ER_TOOLCHAIN);
-	char *gocache = str_printf("%s/gocache/go%s-%s-%.12s-%.12s", h->home, go->version, t->name,
-				   ge ? ge->key : "", te ? te->key : tc->hash);
+	e->gocache_dir = path_join(h->home, "gocache");
+	e->gocache_leaf = str_printf("go%s-%s-%.12s-%.12s", go->version, t->name, ge ? ge->key : "",
+				     te ? te->key : tc->hash);
+	char *gocache = e->gocache_dir && e->gocache_leaf ? path_join(e->gocache_dir, e->gocache_leaf) : NULL;
 	const char *subval = t->go_subarch ? t->go_subarch : a->subarch_def;
 	char *cflags = str_printf("-O2 -g%s", "");
 	char *cxxflags = str_printf("-O2 -g%s", libcxx ? " -stdlib=libc++" : "");

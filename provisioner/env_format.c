@@ -52,18 +52,27 @@ static void quote_json(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static void quote_meson(struct buf *b, const char *s)
+/* A meson machine-file string, exactly as meson 1.0 reads it back: '...'
+ * (it does not decode \' in machine files) or a raw '''...''' string when
+ * the value holds a quote.  Newlines and backslashes do not survive meson's
+ * machine-file reader, nor a quote at either end: returns -1 for those. */
+static int quote_meson(struct buf *b, const char *s)
 {
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			buf_putc(b, '\\');
-		if (*s == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *s);
+	size_t n = strlen(s);
+	if (strpbrk(s, "\n\\"))
+		return -1;
+	if (!strchr(s, '\'')) {
+		buf_putc(b, '\'');
+		buf_puts(b, s);
+		buf_putc(b, '\'');
+		return 0;
 	}
-	buf_putc(b, '\'');
+	if (s[0] == '\'' || s[n - 1] == '\'' || strstr(s, "\'\'\'"))
+		return -1;
+	buf_puts(b, "\'\'\'");
+	buf_puts(b, s);
+	buf_puts(b, "\'\'\'");
+	return 0;
 }
 
 /* CMake bracket argument: [=*[ ... ]=*] with enough '=' that the first
@@ -114,6 +123,17 @@ static void fmt_sh(const struct env *e, struct buf *b)
 			   e->v[i].name);
 	buf_puts(b, "_GOTC_OLD_PATH=$PATH\n");
 	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
+			/* gotc's own text, not recipe data: the one deliberate expansion */
+			buf_puts(b, "if [ -w ");
+			quote_sh(b, e->gocache_dir);
+			buf_puts(b, " ]; then GOCACHE=");
+			quote_sh(b, e->v[i].value);
+			buf_puts(b, "; else GOCACHE=\"${XDG_CACHE_HOME:-$HOME/.cache}\"/gotc/gocache/");
+			quote_sh(b, e->gocache_leaf);
+			buf_puts(b, "; fi; export GOCACHE\n");
+			continue;
+		}
 		buf_printf(b, "%s=", e->v[i].name);
 		quote_sh(b, e->v[i].value);
 		buf_printf(b, "; export %s\n", e->v[i].name);
@@ -139,6 +159,19 @@ static void fmt_fish(const struct env *e, struct buf *b)
 	buf_puts(b, e->target);
 	buf_puts(b, "; load it with:  gotc env --format=fish TARGET | source\n");
 	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
+			buf_puts(b, "if test -w ");
+			quote_fish(b, e->gocache_dir);
+			buf_puts(b, "\n    set -gx GOCACHE ");
+			quote_fish(b, e->v[i].value);
+			buf_puts(b, "\nelse if string match -q '/*' -- \"$XDG_CACHE_HOME\"\n"
+				    "    set -gx GOCACHE \"$XDG_CACHE_HOME\"/gotc/gocache/");
+			quote_fish(b, e->gocache_leaf);
+			buf_puts(b, "\nelse\n    set -gx GOCACHE \"$HOME\"/.cache/gotc/gocache/");
+			quote_fish(b, e->gocache_leaf);
+			buf_puts(b, "\nend\n");
+			continue;
+		}
 		buf_printf(b, "set -gx %s ", e->v[i].name);
 		quote_fish(b, e->v[i].value);
 		buf_putc(b, '\n');
@@ -271,13 +304,26 @@ static const char *meson_cpu_family(const struct arch_info *a)
 	return a->name;
 }
 
+/* A value that must be written (paths gotc makes): '' if not representable. */
+static void meson_value(struct buf *b, const char *s)
+{
+	struct buf v;
+	buf_init(&v);
+	if (quote_meson(&v, s) < 0)
+		buf_puts(b, "''");
+	else
+		buf_puts(b, v.s ? v.s : "''");
+	buf_free(&v);
+}
+
 static void meson_array(struct buf *b, const char *flags)
 {
 	char **w = strv_split(flags);
 	buf_putc(b, '[');
 	for (size_t i = 0; w && w[i]; i++) {
 		buf_puts(b, i ? ", " : "");
-		quote_meson(b, w[i]);
+		if (quote_meson(b, w[i]) < 0)
+			buf_puts(b, "''");
 	}
 	buf_puts(b, "]\n");
 	strv_free(w);
@@ -288,11 +334,11 @@ static void fmt_meson(const struct env *e, struct buf *b)
 	buf_puts(b, "# gotc meson cross file for target ");
 	buf_puts(b, e->target);
 	buf_puts(b, "\n# use it with:  meson setup --cross-file this.ini builddir\n[binaries]\nc = ");
-	quote_meson(b, e->cc);
+	meson_value(b, e->cc);
 	buf_puts(b, "\ncpp = ");
-	quote_meson(b, e->cxx);
+	meson_value(b, e->cxx);
 	buf_puts(b, "\nar = ");
-	quote_meson(b, e->ar);
+	meson_value(b, e->ar);
 	buf_puts(b, "\npkg-config = 'pkg-config'\n\n[built-in options]\nc_args = ");
 	meson_array(b, env_get(e, "CGO_CFLAGS"));
 	buf_puts(b, "cpp_args = ");
@@ -302,19 +348,25 @@ static void fmt_meson(const struct env *e, struct buf *b)
 	buf_puts(b, "cpp_link_args = ");
 	meson_array(b, env_get(e, "CGO_LDFLAGS"));
 	buf_puts(b, "pkg_config_path = ''\n\n[properties]\nsys_root = ");
-	quote_meson(b, e->sysroot);
+	meson_value(b, e->sysroot);
 	buf_puts(b, "\npkg_config_libdir = ");
-	quote_meson(b, e->pkgconfig_libdir);
+	meson_value(b, e->pkgconfig_libdir);
 	buf_putc(b, '\n');
 	for (size_t i = 0; i < e->n; i++) {
-		buf_printf(b, "gotc_env_%s = ", e->v[i].name);
-		quote_meson(b, e->v[i].value);
-		buf_putc(b, '\n');
+		struct buf v;
+		buf_init(&v);
+		if (quote_meson(&v, e->v[i].value) < 0)
+			buf_printf(b, "# gotc_env_%s omitted: meson machine files cannot hold its "
+				      "value exactly (newline, backslash, or a quote at an end)\n",
+				   e->v[i].name);
+		else
+			buf_printf(b, "gotc_env_%s = %s\n", e->v[i].name, v.s ? v.s : "''");
+		buf_free(&v);
 	}
 	buf_puts(b, "\n[host_machine]\nsystem = 'linux'\ncpu_family = ");
-	quote_meson(b, meson_cpu_family(e->arch));
+	meson_value(b, meson_cpu_family(e->arch));
 	buf_puts(b, "\ncpu = ");
-	quote_meson(b, cmake_processor(e->arch));
+	meson_value(b, cmake_processor(e->arch));
 	buf_printf(b, "\nendian = '%s'\n", strcmp(e->arch->name, "mips64") == 0 ? "big" : "little");
 }
 

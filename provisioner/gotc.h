@@ -31,7 +31,8 @@ enum gotc_err {
 	GOTC_ETOOBIG = -1012,	/* archive expands past the size limit    */
 	GOTC_EASSEMBLE = -1013, /* assembling a target failed             */
 	GOTC_ENOTINST = -1014,	/* target not installed                   */
-	GOTC_EREPO = -1015,	/* repository update refused (not a fast-forward) */
+	GOTC_EELF = -1015,	/* not a readable ELF file                */
+	GOTC_EREPO = -1016,	/* repository update refused (not a fast-forward) */
 };
 
 const char *gotc_strerror(int err);
@@ -83,6 +84,7 @@ typedef struct gotc {
 	long low_speed_limit; /* bytes per second */
 	int allow_http;
 	int offline;
+	int fsync;	     /* flush entries to disk before committing them */
 	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
 	gotc_event_fn event;
 	void *event_ctx;

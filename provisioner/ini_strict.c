@@ -75,6 +75,8 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 		return ini_error(c, c->line, "out of memory");
 	int rc = 0;
 	const char *cls = section_class(c, name);
+	static const char *const named_default[] = {"source", NULL};
+	bool named = cls && class_listed(c->named_sections ? c->named_sections : named_default, cls);
 	if (!cls) {
 		size_t ns = 0;
 		while (c->sections[ns])
@@ -82,9 +84,9 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 		const char *sug = nearest(name, (const char *const *)c->sections, ns);
 		rc = sug ? ini_error(c, c->line, "unknown section [%s] (did you mean [%s]?)", name, sug)
 			 : ini_error(c, c->line, "unknown section [%s]", name);
-	} else if (strcmp(cls, "source") == 0 && strlen(name) == strlen(cls)) {
-		rc = ini_error(c, c->line, "section [source] needs a name: [source NAME]");
-	} else if (strcmp(cls, "source") != 0 && strlen(name) != strlen(cls)) {
+	} else if (named && strlen(name) == strlen(cls)) {
+		rc = ini_error(c, c->line, "section [%s] needs a name: [%s NAME]", cls, cls);
+	} else if (!named && strlen(name) != strlen(cls)) {
 		rc = ini_error(c, c->line, "section [%s] takes no name", cls);
 	} else {
 		for (size_t i = 0; i < c->nsects; i++)

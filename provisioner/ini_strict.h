@@ -49,6 +49,7 @@ struct ini_ctx {
 	const char *const *sections; /* allowed section classes, NULL-terminated;
 					"source" matches "source NAME" */
 	const char *const *free_sections; /* classes whose keys go to on_free */
+	const char *const *named_sections; /* classes written [CLASS NAME]; NULL = "source" */
 	ini_section_fn on_section;
 	ini_free_fn on_free;
 	void *user;

@@ -7,14 +7,40 @@
 /* Install (or confirm) every target; all-or-nothing per target.
  * Already-installed targets with the same plan cost one plan + a readlink. */
 int install_targets(gotc_t *h, char *const *targets, size_t n);
+/* The same for plans already built (the caller keeps and frees them). */
+int install_plans(gotc_t *h, struct plan *plans, size_t n);
+/* The same with the store lock already held by the caller (no fast path). */
+int install_plans_locked(gotc_t *h, struct plan *plans, size_t n);
+
+/* Fetch every artifact of the plans into the download cache (each once,
+ * verified; cached files are re-verified).  unsized_only: only those whose
+ * size no recipe gives and that are not cached yet. */
+int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_only);
 
 /* Build the store entry e in a staging dir and commit it (lock held). */
 int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
 /* Build and swap in the target prefix for p (lock held, entries present). */
 int assemble_prefix(gotc_t *h, const struct plan *p);
 
+struct env_file {
+	const char *format, *file;
+};
+extern const struct env_file env_files[]; /* sh -> env.sh, ..., nul -> env.0 */
+extern const size_t env_file_count;
+
 /* File name of an env format inside a prefix ("sh" -> "env.sh"), NULL if unknown. */
 const char *env_file_name(const char *format);
+
+/* The user's own GOCACHE for a leaf (malloc'd):
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/gotc/gocache/LEAF. */
+char *gocache_user(const char *leaf);
+/* A system-wide home (gotc --home /opt/gotc install; chmod -R a+rX) is
+ * read-only for its users: for a GOCACHE value under GOTC_HOME/gocache this
+ * user cannot write, the user's own GOCACHE (malloc'd), else NULL. */
+char *gocache_fallback(gotc_t *h, const char *value);
+/* Put an installed target's environment (its env.0) into this process's
+ * environment, PATH prepended.  GOTC_ENOTINST when it is not installed. */
+int env_apply(gotc_t *h, const char *target);
 
 /* Paths of an installed target: GOTC_HOME/targets/NAME (malloc'd). */
 char *target_link_path(gotc_t *h, const char *name);

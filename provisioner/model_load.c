@@ -43,6 +43,7 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "clang_flags", IT_STR, 0, R(clang_flags), NULL, S},
 	{"recipe", "clang_cxx_flags", IT_STR, 0, R(clang_cxx_flags), NULL, S},
 	{"recipe", "libc_version", IT_VERSION, REQ, R(libc_version), NULL, S},
+	{"recipe", "libc_version", IT_VERSION, 0, R(libc_version), NULL, T},
 	{"recipe", "glibcxx", IT_VERSION, 0, R(glibcxx), NULL, S | T},
 	{"recipe", "runtime_root", IT_RELPATH, 0, R(runtime_root), NULL, S | T},
 	{"recipe", "method", IT_ENUM, REQ, R(method), "package headers_install", K},
@@ -310,6 +311,12 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 				       flag_keys[i], (int)(strcspn(bad, "}") + 1), bad);
 			goto out;
 		}
+	}
+	if (kind == RK_TOOLCHAIN && r->sysroot_dir && !r->libc_version) {
+		rc = ini_error(&c, ini_key_line(&c, "recipe", "sysroot"),
+			       "sysroot: a toolchain that carries its sysroot says its libc version "
+			       "(libc_version = X.Y) so targets can check their ceiling");
+		goto out;
 	}
 	if (kind == RK_GO && !r->goroot)
 		r->goroot = strdup("go");

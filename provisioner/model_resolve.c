@@ -93,14 +93,6 @@ static const char *target_origin(gotc_t *h, const char *path)
 	return NULL;
 }
 
-const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
-{
-	for (size_t i = 0; i < h->nmirrors; i++)
-		if (strcmp(h->mirrors[i].name, name) == 0)
-			return &h->mirrors[i];
-	return NULL;
-}
-
 char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 {
 	char **v = calloc(1, sizeof(*v));
@@ -244,7 +236,12 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 		goto out;
 	}
 	if (tc->triple) {
-		if ((tc->libc >= 0 && tc->libc != t->libc) || !arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple)) {
+		/* A toolchain without a libc key (a host compiler plus a linker)
+		 * only has to match the arch. */
+		bool match = tc->libc < 0 ? arch_cpu_matches(t->arch, tc->triple)
+					  : tc->libc == t->libc &&
+						    arch_triple_matches(t->arch, (enum libc_kind)t->libc, tc->triple);
+		if (!match) {
 			rc = gotc_fail(h, GOTC_ERECIPE,
 				       "%s:%d: toolchain %s builds for %s (%s), but the target is %s "
 				       "with %s (expected a triple like %s)",
@@ -253,6 +250,13 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 				       t->arch->libc[t->libc].triple);
 			goto out;
 		}
+	}
+	if (strcmp(t->cxx_stdlib, "libc++") == 0 && strcmp(tc->type, "clang") != 0) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: cxx_stdlib = libc++ needs a clang toolchain; %s is %s (its C++ "
+			       "compiler links libstdc++)",
+			       t->path, t->recipe_line[TR_TOOLCHAIN], tc->name, tc->type);
+		goto out;
 	}
 	if (!sr && !tc->sysroot_dir) {
 		rc = gotc_fail(h, GOTC_ERECIPE,
@@ -269,7 +273,7 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 			goto out;
 		}
 	}
-	const char *lv = sr ? sr->libc_version : NULL;
+	const char *lv = sr ? sr->libc_version : tc->libc_version;
 	const char *gx = sr ? sr->glibcxx : tc->glibcxx;
 	const char *who = sr ? sr->name : tc->name;
 	int wline = t->recipe_line[sr ? TR_SYSROOT : TR_TOOLCHAIN];

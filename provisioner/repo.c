@@ -8,22 +8,11 @@
 #include <unistd.h>
 
 #include "ini_strict.h"
+#include "lock.h"
 #include "model.h"
 #include "repo.h"
 #include "store.h"
 #include "util.h"
-
-bool repo_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-	if (n == 0 || n > 64 || !((name[0] >= 'a' && name[0] <= 'z') ||
-				  (name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= '0' && name[0] <= '9')))
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
-			return false;
-	return true;
-}
 
 /* A branch or tag name as git allows them, more strictly. */
 static bool ref_valid(const char *ref)
@@ -56,43 +45,6 @@ static int url_check(gotc_t *h, const char *url)
 			 url);
 }
 
-static char *repo_path(gotc_t *h, const char *name, const char *leaf)
-{
-	return leaf ? str_printf("%s/repos/%s/%s", h->home, name, leaf)
-		    : str_printf("%s/repos/%s", h->home, name);
-}
-
-bool repo_of_dir(const gotc_t *h, const char *dir, char *buf, size_t size)
-{
-	size_t hl = strlen(h->home);
-	if (strncmp(dir, h->home, hl) != 0 || !str_starts(dir + hl, "/repos/"))
-		return false;
-	const char *n = dir + hl + 7, *e = strchr(n, '/');
-	size_t len = e ? (size_t)(e - n) : strlen(n);
-	if (!len || len >= size)
-		return false;
-	memcpy(buf, n, len);
-	buf[len] = '\0';
-	return true;
-}
-
-/* The commit in use: the target of the current symlink, "trees/COMMIT". */
-static int current_commit(gotc_t *h, const char *name, char out[41])
-{
-	char *link = repo_path(h, name, "current"), buf[128];
-	if (!link)
-		return -ENOMEM;
-	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-	int rc = n < 0 ? -errno : 0;
-	free(link);
-	if (rc)
-		return rc;
-	buf[n] = '\0';
-	if (!str_starts(buf, "trees/") || !is_hex(buf + 6, 40))
-		return -EINVAL;
-	memcpy(out, buf + 6, 41);
-	return 0;
-}
 
 /* ---- repo.ini ---- */
 
@@ -176,33 +128,6 @@ void repo_info_free(struct repo_info *v, size_t n)
 	free(v);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of the repositories that have a commit in use, sorted. */
-static char **repo_names(gotc_t *h)
-{
-	char **names = calloc(1, sizeof(char *));
-	char *dir = path_join(h->home, "repos");
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *de;
-	char commit[41];
-	while (names && d && (de = readdir(d)))
-		if (repo_name_valid(de->d_name) && current_commit(h, de->d_name, commit) == 0 &&
-		    strv_push(&names, de->d_name)) {
-			strv_free(names);
-			names = NULL;
-		}
-	if (d)
-		closedir(d);
-	free(dir);
-	if (names)
-		qsort(names, strv_len(names), sizeof(char *), cmp_str);
-	return names;
-}
-
 static int info_fill(gotc_t *h, const char *name, struct repo_info *ri)
 {
 	struct repo_conf conf;
@@ -211,7 +136,7 @@ static int info_fill(gotc_t *h, const char *name, struct repo_info *ri)
 	int rc = conf_read(h, name, &conf);
 	if (rc)
 		return rc;
-	if ((rc = current_commit(h, name, commit))) {
+	if ((rc = repo_current_commit(h, name, commit))) {
 		free(conf.url);
 		free(conf.ref);
 		return gotc_fail(h, GOTC_ESTORE,
@@ -253,22 +178,24 @@ int repo_list(gotc_t *h, struct repo_info **out, size_t *n)
 	return 0;
 }
 
-char **repo_search_dirs(gotc_t *h)
+/* For lockfiles (lock.h): names and commits in use, two parallel vectors. */
+int repo_commits(gotc_t *h, char ***names, char ***commits)
 {
-	char **names = repo_names(h), **dirs = calloc(1, sizeof(char *));
-	char commit[41];
-	for (size_t i = 0; names && dirs && names[i]; i++) {
-		if (current_commit(h, names[i], commit))
-			continue;
-		char *d = str_printf("%s/repos/%s/trees/%s", h->home, names[i], commit);
-		if (d && is_dir(d) && strv_push(&dirs, d)) {
-			strv_free(dirs);
-			dirs = NULL;
-		}
-		free(d);
+	struct repo_info *v = NULL;
+	size_t n = 0;
+	*names = calloc(1, sizeof(char *));
+	*commits = calloc(1, sizeof(char *));
+	int rc = *names && *commits ? repo_list(h, &v, &n) : gotc_fail(h, -ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++)
+		if (strv_push(names, v[i].name) || strv_push(commits, v[i].commit))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+	repo_info_free(v, n);
+	if (rc) {
+		strv_free(*names);
+		strv_free(*commits);
+		*names = *commits = NULL;
 	}
-	strv_free(names);
-	return dirs;
+	return rc;
 }
 
 /* ---- changes (store lock held) ---- */
@@ -479,7 +406,7 @@ int repo_update(gotc_t *h, const char *name, bool force, struct repo_change *ch)
 		goto out;
 	if ((rc = url_check(h, conf.url)))
 		goto out;
-	if (current_commit(h, name, ch->old_commit)) {
+	if (repo_current_commit(h, name, ch->old_commit)) {
 		rc = gotc_fail(h, GOTC_ESTORE,
 			       "repository '%s' has no commit in use: 'gotc repo remove %s' and add it "
 			       "again",

@@ -67,6 +67,13 @@ bool repo_name_valid(const char *name);
  * as a NULL-terminated malloc'd vector (free with strv_free). */
 char **repo_search_dirs(gotc_t *h);
 
+/* On disk (repo_dir.c, libc only).  GOTC_HOME/repos/NAME[/leaf] (malloc'd). */
+char *repo_path(gotc_t *h, const char *name, const char *leaf);
+/* The commit in use (the target of NAME/current): 0, or -errno / -EINVAL. */
+int repo_current_commit(gotc_t *h, const char *name, char out[41]);
+/* Names of the repositories with a commit in use, sorted (strv_free); NULL on OOM. */
+char **repo_names(gotc_t *h);
+
 /* If dir is a repository tree (GOTC_HOME/repos/NAME/...), copy NAME to buf and
  * return true. */
 bool repo_of_dir(const gotc_t *h, const char *dir, char *buf, size_t size);

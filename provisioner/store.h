@@ -30,6 +30,10 @@ int store_stage(gotc_t *h, const char *name, char **out);
  * stage to dest (a path under GOTC_HOME). */
 int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info);
 
+/* Remove every write bit under root, as store_commit does (directories keep
+ * u+rx), so a tree rebuilt from an archive matches the manifest it had. */
+void store_make_readonly(const char *root);
+
 /* Manifest of the tree at root into file path. */
 int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes);
 
@@ -40,6 +44,10 @@ struct verify_report {
 };
 /* Compare root against its manifest; counts and reports every difference. */
 int manifest_verify(gotc_t *h, const char *root, const char *manifest, struct verify_report *r);
+
+/* The paths a manifest lists, unescaped, in its (sorted) order; caller
+ * frees with strv_free.  0, or an error with the detail in the handle. */
+int manifest_list(gotc_t *h, const char *manifest, char ***paths);
 
 /* Paths (malloc'd). */
 char *store_path(gotc_t *h, const char *sub);

@@ -122,6 +122,11 @@ static int ro_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
+void store_make_readonly(const char *root)
+{
+	nftw(root, ro_one, 64, FTW_PHYS | FTW_DEPTH);
+}
+
 int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info)
 {
 	char *root = path_join(stage, "root");
@@ -135,7 +140,7 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		goto out;
 	}
 	/* Immutable from here on: no write bits anywhere in the tree. */
-	nftw(root, ro_one, 64, FTW_PHYS | FTW_DEPTH);
+	store_make_readonly(root);
 	if ((rc = manifest_write(h, root, man, &bytes)))
 		goto out;
 	if ((rc = write_file_atomic(inf, info, strlen(info), 0444))) {
@@ -146,8 +151,9 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		rc = gotc_fail(h, rc, "mkdir %s: %s", parent, strerror(-rc));
 		goto out;
 	}
-	/* Make the bytes durable before the rename publishes them. */
-	int dfd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Make the bytes durable before the rename publishes them, so a power
+	 * loss cannot leave a committed entry with empty files ([store] fsync). */
+	int dfd = h->fsync ? open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (dfd >= 0) {
 		syncfs(dfd);
 		close(dfd);

@@ -182,6 +182,46 @@ static void unescape(char *s)
 	*o = '\0';
 }
 
+int manifest_list(gotc_t *h, const char *manifest, char ***paths)
+{
+	char *data = NULL, *save = NULL, **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = read_file(manifest, &data, NULL);
+	*paths = NULL;
+	if (rc)
+		return gotc_fail(h, rc, "cannot read manifest %s: %s", manifest, strerror(-rc));
+	for (char *line = strtok_r(data, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strrchr(line, '\t');
+		if (!tab)
+			continue;
+		unescape(tab + 1);
+		if (n + 2 > cap) {
+			cap = cap ? cap * 2 : 256;
+			char **nv = realloc(v, cap * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[n] = strdup(tab + 1)))
+			rc = -ENOMEM;
+		else
+			v[++n] = NULL;
+	}
+	free(data);
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = -ENOMEM;
+	if (rc) {
+		if (v)
+			v[n] = NULL;
+		strv_free(v);
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	*paths = v;
+	return 0;
+}
+
 static void report(struct verify_report *r, const char *kind, const char *path, const char *detail)
 {
 	if (r->problem)

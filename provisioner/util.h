@@ -54,6 +54,11 @@ char *path_join(const char *a, const char *b);
 /* Parent directory and base name (malloc'd). */
 char *path_dirname(const char *p);
 const char *path_basename(const char *p);
+/* Directory of the running executable (malloc'd), NULL if unknown. */
+char *exe_dir(void);
+/* Sorted names in dir ending with suffix ("" = all), hidden ones left out;
+ * NULL-terminated, strv_free; NULL on ENOMEM. */
+char **dir_list(const char *dir, const char *suffix);
 /* Sum of the sizes of regular files under dir (st_blocks not used: apparent size). */
 uint64_t dir_size(const char *dir);
 

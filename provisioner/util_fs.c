@@ -1,4 +1,5 @@
 /* util_fs.c - directories, whole-file I/O, atomic writes. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -193,4 +194,37 @@ uint64_t dir_size(const char *dir)
 	du_total = 0;
 	nftw(dir, du_one, 32, FTW_PHYS);
 	return du_total;
+}
+
+char *exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return path_dirname(buf);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dir_list(const char *dir, const char *suffix)
+{
+	char **v = calloc(1, sizeof(*v));
+	DIR *d = v ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && str_ends(de->d_name, suffix) && strv_push(&v, de->d_name) < 0) {
+			strv_free(v);
+			v = NULL;
+			break;
+		}
+	if (d)
+		closedir(d);
+	if (v)
+		qsort(v, strv_len(v), sizeof(*v), cmp_names);
+	return v;
 }

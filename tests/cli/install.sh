@@ -134,6 +134,14 @@ err_has "error has expected and actual digests" "sha256 mismatch: expected $(sha
 [ -z "$(ls "$GOTC_CACHE/downloads" 2>/dev/null)" ] && ok "nothing cached after a checksum error" || notok "nothing cached" "$(ls -a "$GOTC_CACHE/downloads")"
 [ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "target not installed after failure" || notok "target not installed after failure"
 
+# --- libc++ declared but not in the sysroot: refused, nothing installed
+fresh; mirror_config
+g install fix-libcxx
+check "libc++ target without libc++ in the sysroot" 1
+err_has "libc++ error says what to do" "gotc: target fix-libcxx says cxx_stdlib = libc++, but its sysroot has no libc++.so or libc++.a (add libc++ to the sysroot recipe, or use libstdc++)"
+[ ! -e "$GOTC_HOME/targets/fix-libcxx" ] && ok "libc++ target not installed" || notok "libc++ target not installed"
+no_staging "no staging left after an assembly error"
+
 # --- 404 on the first mirror, fallback to the second
 fresh
 printf '[mirrors]\ntest = http://127.0.0.1:%s/fault/404 http://127.0.0.1:%s\n[fetch]\nallow_http = yes\nretries = 1\n' "$PORT" "$PORT" >"$GOTC_CONFIG"

@@ -275,6 +275,24 @@ F=$(target wrong-libc arm64 musl 6.1 go-test gcc-test-arm64 linux-6.1-test)
 lint_case "toolchain libc mismatch" "$F:11: toolchain gcc-test-arm64 builds for aarch64-linux-gnu (glibc), but the target is arm64 with musl (expected a triple like aarch64-linux-musl)"
 
 fresh_s
+F=$(mk targets libcxx-gcc <<E
+[target]
+description = libc++ with gcc
+arch = arm64
+libc = glibc
+libc_version = 2.36
+kernel = 6.1
+cxx_stdlib = libc++
+[recipes]
+go = go-test
+toolchain = gcc-test-arm64
+sysroot = test-arm64
+kernel_headers = linux-6.1-test
+E
+)
+lint_case "libc++ needs clang" "$F:10: cxx_stdlib = libc++ needs a clang toolchain; gcc-test-arm64 is gcc (its C++ compiler links libstdc++)"
+
+fresh_s
 F=$(mk targets env-managed <<E
 [target]
 description = x

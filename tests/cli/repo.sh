@@ -202,6 +202,17 @@ g targets
 out_has "targets lists the shared name qualified" "r1/test-arm64"
 out_has "and the plain one" "test-arm64                   Test fleet"
 
+# --- lockfiles record each repository's commit in use (repo_commits)
+fresh
+mkrepo r1
+for f in "$W"/recipes/*/*.ini; do grep -q '^size' "$f" || sed -i '/^sha256 =/a size = 1000' "$f"; done
+push "$W" "sizes"
+g repo add r1 "$URL"
+g lock --offline -o "$T/gotc.lock" r1/repo-arm64
+check "lock a repository's target" 0
+grep -A1 '^\[repo r1\]' "$T/gotc.lock" | grep -qx "commit = $(head_of r1)" &&
+	ok "lockfile has [repo r1] with the commit in use" || notok "lockfile [repo r1]" "$(cat "$T/gotc.lock")"
+
 # --- bad names and URLs; unsafe trees
 fresh
 g repo add r1 ftp://example.invalid/r.git

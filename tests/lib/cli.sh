@@ -5,7 +5,7 @@ set -u
 ROOT=${GOTC_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 GOTC_BIN="$ROOT/gotc"
 TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/gotc-test.XXXXXX")
-trap 'rm -rf "$TMPROOT"' EXIT INT TERM
+trap '[ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
 _n=0
 _failed=0
 

@@ -123,8 +123,24 @@ sysroot = sys-fix
 kernel_headers = kh-fix
 [env]
 HOSTILE = \$(touch PWNED) \`touch PWNED2\` 'q' "dq"  two  spaces
+MULTI = first \$(touch PWNED3) line
+  second 'line' \\ end
 E
 	done
+	cat >"$S/targets/fix-libcxx.ini" <<E
+[target]
+description = pipeline fixture: libc++ declared, absent from the sysroot
+arch = arm64
+libc = glibc
+libc_version = 2.36
+kernel = 6.1
+cxx_stdlib = libc++
+[recipes]
+go = go-fix
+toolchain = clang-fix
+sysroot = sys-fix
+kernel_headers = kh-fix
+E
 }
 
 # start_server ROOT [httpd.py args]: sets PORT, SERVER_PID, SERVER_LOG

@@ -1,0 +1,91 @@
+/* cli_front.c - the `gotc` program users run.
+ *
+ * `gotc env` and `gotc exec` must cost a few milliseconds: they read one
+ * pre-rendered file.  Loading libcurl, libgit2, libarchive, libelf and
+ * OpenSSL (45 shared objects) alone costs more than that, so this front end
+ * links only libc and inih, answers env and exec itself, and hands every
+ * other command, unchanged, to gotc-core (the full program, cli_main.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+#ifndef GOTC_LIBEXECDIR
+#define GOTC_LIBEXECDIR "/usr/local/libexec/gotc"
+#endif
+
+/* gotc-core next to the sources (build/) when run from the tree, else libexec. */
+static char *core_path(const char *dir)
+{
+	if (dir) {
+		char *marker = str_printf("%s/provisioner/gotc.h", dir);
+		bool tree = marker && is_file(marker);
+		free(marker);
+		if (tree)
+			return str_printf("%s/build/gotc-core", dir);
+	}
+	return strdup(GOTC_LIBEXECDIR "/gotc-core");
+}
+
+int main(int argc, char **argv)
+{
+	const char *home = NULL;
+	int i = 1, verbose = 0, quiet = 0;
+	/* Global options, as gotc-core reads them. */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
+			home = argv[++i];
+		else if (str_starts(argv[i], "--home="))
+			home = argv[i] + 7;
+		else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose++;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = 1;
+		else
+			break;
+	}
+	bool fast = i < argc && (strcmp(argv[i], "env") == 0 || strcmp(argv[i], "exec") == 0);
+	for (int k = i + 1; fast && k < argc && strcmp(argv[k], "--") != 0; k++)
+		if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
+			fast = false; /* help text lives in the command table */
+	char *dir = exe_dir();
+	if (fast) {
+		struct cli cli;
+		memset(&cli, 0, sizeof(cli));
+		cli.verbose = verbose;
+		cli.quiet = quiet;
+		int rc = gotc_init(&cli.h, home, dir);
+		int ex;
+		if (rc) {
+			fprintf(stderr, "%s%s\n", rc == GOTC_ERECIPE ? "" : "gotc: ",
+				cli.h.errbuf[0] ? cli.h.errbuf : gotc_strerror(rc));
+			ex = rc == GOTC_ERECIPE ? EXIT_USAGE : EXIT_FAIL;
+		} else {
+			optind = 1;
+			ex = strcmp(argv[i], "env") == 0 ? cmd_env(&cli, argc - i, argv + i)
+							 : cmd_exec(&cli, argc - i, argv + i);
+		}
+		gotc_free(&cli.h);
+		free(dir);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "gotc: write error on standard output: %s\n", strerror(errno));
+			return EXIT_FAIL;
+		}
+		return ex;
+	}
+	char *core = core_path(dir);
+	free(dir);
+	if (!core) {
+		fprintf(stderr, "gotc: out of memory\n");
+		return EXIT_FAIL;
+	}
+	execv(core, argv);
+	fprintf(stderr, "gotc: cannot run %s: %s (is gotc installed completely? make install)\n", core,
+		strerror(errno));
+	free(core);
+	return EXIT_FAIL;
+}

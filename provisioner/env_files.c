@@ -1,0 +1,80 @@
+/* env_files.c - which file of a target prefix holds which env format. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+
+#include "install.h"
+#include "util.h"
+
+const struct env_file env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
+		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
+		 {"meson", "cross.ini"}, {"nul", "env.0"}};
+
+const size_t env_file_count = sizeof(env_files) / sizeof(env_files[0]);
+
+const char *env_file_name(const char *format)
+{
+	for (size_t i = 0; i < env_file_count; i++)
+		if (strcmp(env_files[i].format, format) == 0)
+			return env_files[i].file;
+	return NULL;
+}
+
+
+char *gocache_user(const char *leaf)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (x && *x == '/')
+		return str_printf("%s/gotc/gocache/%s", x, leaf);
+	return str_printf("%s/.cache/gotc/gocache/%s", home && *home ? home : "/tmp", leaf);
+}
+
+char *gocache_fallback(gotc_t *h, const char *value)
+{
+	char *dir = path_join(h->home, "gocache"), *out = NULL;
+	size_t n = dir ? strlen(dir) : 0;
+	if (dir && strncmp(value, dir, n) == 0 && value[n] == '/' && access(dir, W_OK) != 0)
+		out = gocache_user(value + n + 1);
+	free(dir);
+	return out;
+}
+
+int env_apply(gotc_t *h, const char *target)
+{
+	char *path = str_printf("%s/targets/%s/env.0", h->home, target), *data = NULL;
+	size_t len = 0;
+	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
+	free(path);
+	if (rc)
+		return gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (run: gotc install %s)",
+				 target, h->home, target);
+	struct buf pathv;
+	buf_init(&pathv);
+	for (size_t off = 0; off < len && !rc;) {
+		char *rec = data + off;
+		size_t n = strnlen(rec, len - off);
+		off += n + 1;
+		char *eq = strchr(rec, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (strcmp(rec, "+PATH") == 0) {
+			buf_puts(&pathv, eq + 1);
+			buf_putc(&pathv, ':');
+		} else {
+			/* a read-only (system-wide) home: GOCACHE in the user's cache */
+			char *user = strcmp(rec, "GOCACHE") == 0 ? gocache_fallback(h, eq + 1) : NULL;
+			if (setenv(rec, user ? user : eq + 1, 1) < 0)
+				rc = gotc_fail(h, -errno, "setenv %s: %s", rec, strerror(errno));
+			free(user);
+		}
+	}
+	const char *old = getenv("PATH");
+	buf_puts(&pathv, old ? old : "/usr/bin:/bin");
+	if (!rc && setenv("PATH", pathv.s ? pathv.s : "/usr/bin:/bin", 1) < 0)
+		rc = gotc_fail(h, -errno, "setenv PATH: %s", strerror(errno));
+	buf_free(&pathv);
+	free(data);
+	return rc;
+}

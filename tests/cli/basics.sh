@@ -1,0 +1,117 @@
+#!/bin/sh
+# The CLI skeleton: --version, help, CMD --help, usage errors, targets --json,
+# show, and the progress display on a terminal.
+. "${GOTC_SRC:-.}/tests/lib/cli.sh"
+
+fresh
+g --version
+check "--version" 0
+out_has "--version prints the version" "gotc 0.1.0"
+g version
+check "version command" 0
+g --help
+check "--help" 0
+for c in targets show lint install env exec list remove gc verify check doctor lock mirror bundle help version; do
+	out_has "--help lists $c" "  $c "
+done
+g help show
+check "help CMD" 0
+out_has "help show prints usage" "usage: gotc show TARGET"
+g show --help
+check "CMD --help" 0
+out_has "show --help prints usage" "usage: gotc show TARGET"
+g env --help
+check "env --help (front end hands help to the core)" 0
+out_has "env --help prints usage" "usage: gotc env [--format=FORMAT] TARGET"
+g help nosuch
+check "help of an unknown command" 2 "gotc help: no command 'nosuch' (see 'gotc help')"
+g nosuch
+check "unknown command" 2 "gotc: no command 'nosuch' (see 'gotc --help')"
+g --bogus
+check "unknown global option" 2 "gotc: unknown option '--bogus' (see 'gotc --help')"
+g
+check "no command" 2
+g show
+check "show without TARGET" 2 "gotc show: missing TARGET"
+g show nosuch-target
+check "show of an unknown target" 1 "gotc: no target 'nosuch-target' on the search path (see 'gotc targets')"
+g targets --bogus
+check "targets with a bad option" 2 "gotc targets: unknown option '--bogus'"
+g install
+check "install without TARGET" 2 "gotc install: missing TARGET (see 'gotc targets')"
+g install -j 0 test-arm64
+check "install -j 0" 2 "gotc install: --jobs takes a number from 1 to 16, not '0'"
+g env
+check "env without TARGET" 2 "gotc env: missing TARGET"
+g exec
+check "exec without TARGET" 2 "gotc exec: missing TARGET"
+g exec test-arm64
+check "exec without COMMAND" 2 "gotc exec: missing COMMAND after TARGET"
+
+g targets --json
+check "targets --json" 0
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=[t["name"] for t in d]; assert "test-arm64" in n and "test-arm64-clang" in n, n' "$T/out" &&
+	ok "targets --json parses and lists the fixtures" || notok "targets --json parses"
+g targets
+out_has "targets lists descriptions" "Test fleet: arm64, glibc 2.36"
+
+g show test-arm64
+check "show" 0
+out_has "show: entries" "go         go-1.19.8-"
+out_has "show: mirror rewritten, first URL" "url    https://mirror.invalid/a/go1.19.8.linux-amd64.tar.gz"
+out_has "show: mirror rewritten, fallback URL" "url    https://127.0.0.1:9/b/go1.19.8.linux-amd64.tar.gz"
+out_has "show: sha256" "sha256 0123456789abcdef"
+out_has "show: env preview" "GOARCH='arm64'"
+out_has "show: GOTOOLCHAIN pinned" "GOTOOLCHAIN='local'"
+out_has "show: CGO_ENABLED" "CGO_ENABLED='1'"
+g show test-arm64-clang
+out_has "show: clang target uses cc/c++ wrappers" "/bin/cc'"
+# The same plan with another mirror configuration names the same store entries.
+a=$(grep -o 'go-1.19.8-[0-9a-f]*' "$T/out" | head -1)
+printf '[mirrors]\ntest = https://elsewhere.invalid/x\n' >"$GOTC_CONFIG"
+g show test-arm64-clang
+b=$(grep -o 'go-1.19.8-[0-9a-f]*' "$T/out" | head -1)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok "store entry names do not depend on mirrors" || notok "entry names and mirrors" "$a vs $b"
+
+# make install lays out the binary, the core, man pages, targets and recipes.
+fresh
+if make -s -C "$ROOT" install DESTDIR="$T/dest" PREFIX=/opt/gotc-test >"$T/out" 2>"$T/err"; then
+	missing=
+	for f in bin/gotc libexec/gotc/gotc-core share/man/man1/gotc.1 share/man/man5/gotc-recipe.5 \
+		share/gotc/targets/debian12-arm64.ini share/gotc/recipes/go/go-1.19.8-debian12.ini; do
+		[ -e "$T/dest/opt/gotc-test/$f" ] || missing="$missing $f"
+	done
+	[ -z "$missing" ] && ok "make install DESTDIR= PREFIX= lays out every file" || notok "make install" "missing:$missing"
+else
+	notok "make install" "$(cat "$T/err")"
+fi
+
+# Progress on a terminal: live lines with percent and speed (script(1) gives a pty).
+if command -v script >/dev/null && [ -z "${GOTC_WRAP:-}" ]; then
+	. "$ROOT/tests/lib/pipeline.sh"
+	build_fixtures "$TMPROOT/fx"
+	start_server "$TMPROOT/fx/www" --rate 300000
+	fresh
+	export GOTC_PATH="$TMPROOT/fx/search"
+	mirror_config
+	script -qec "$GOTC_BIN install fix-gcc" /dev/null >"$T/out" 2>&1
+	rc=$?
+	check "install on a terminal" 0
+	grep -q '\] *[0-9]*% ' "$T/out" && ok "terminal shows a progress bar with percent" || notok "progress bar" "$(head -c 600 "$T/out")"
+	grep -q '/s ETA' "$T/out" && ok "terminal shows speed and ETA" || notok "speed and ETA"
+	fresh
+	export GOTC_PATH="$TMPROOT/fx/search"
+	mirror_config
+	g install fix-gcc
+	grep -q '\] *[0-9]*% ' "$T/err" && notok "no progress bar off a terminal" || ok "no progress bar off a terminal"
+	err_has "off a terminal: one line per artifact start" "fetch go <- http://127.0.0.1:$PORT/go1.19.8.linux-amd64.tar.gz"
+	err_has "off a terminal: one line per artifact end" "fetched go ("
+	fresh
+	export GOTC_PATH="$TMPROOT/fx/search"
+	mirror_config
+	g -q install fix-gcc
+	check "install -q" 0
+	[ ! -s "$T/err" ] && ok "-q prints nothing" || notok "-q prints nothing" "$(cat "$T/err")"
+	stop_server
+fi
+done_testing
