@@ -71,6 +71,7 @@ int cmd_gc(struct cli *, int, char **);
 int cmd_verify(struct cli *, int, char **);
 int cmd_check(struct cli *, int, char **);
 int cmd_doctor(struct cli *, int, char **);
+int cmd_repo(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
 

@@ -79,6 +79,15 @@ const struct cmd cli_commands[] = {
 	 "  CGO_ENABLED and GOCACHE; exit status 1 if any check fails\n"
 	 "  --json        machine-readable output\n"
 	 "  --keep        keep (and name) the temporary build directory\n"},
+	{"repo", "add, update, list and remove recipe repositories (git)", cmd_repo,
+	 "SUBCOMMAND [ARGS...]\n"
+	 "  add [--ref REF] NAME URL   clone a git repository holding targets/ and\n"
+	 "                             recipes/; its targets join the search path\n"
+	 "  update [--force] [NAME...] fetch and fast-forward (--force: rewritten\n"
+	 "                             history); files must pass lint to be used\n"
+	 "  list [--json]              name, commit in use, ref, URL\n"
+	 "  remove NAME...             delete repositories\n"
+	 "  'gotc repo SUBCOMMAND --help' describes each one.\n"},
 	{"help", "show help for a command", cmd_help, "[COMMAND]\n"},
 	{"version", "print gotc's version", cmd_version, "\n"},
 	{NULL, NULL, NULL, NULL},
@@ -236,7 +245,8 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (cli_wants_help(c, argc, argv))
+	/* repo has subcommands, each with its own --help. */
+	if (c->run != cmd_repo && cli_wants_help(c, argc, argv))
 		return EXIT_OK;
 	cli.exe_dir = exe_dir();
 	int rc = gotc_init(&cli.h, home, cli.exe_dir);

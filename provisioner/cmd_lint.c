@@ -1,5 +1,4 @@
 /* cmd_lint.c - gotc lint [FILE...]: validate targets and recipes. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,77 +6,27 @@
 #include "model.h"
 #include "util.h"
 
-/* Kind of a file from where it lives: targets/X.ini or recipes/KIND/X.ini. */
-static int file_kind(const char *path, int *kind)
+static int lint_one(struct cli *cli, const char *path)
 {
-	char *dir = path_dirname(path);
-	char *parent = dir ? path_dirname(dir) : NULL;
-	const char *d = dir ? path_basename(dir) : "";
-	const char *pd = parent ? path_basename(parent) : "";
-	int rc = -1;
-	if (strcmp(d, "targets") == 0) {
-		*kind = -1;
-		rc = 0;
-	} else if (strcmp(pd, "recipes") == 0) {
-		for (int k = 0; k < RK__COUNT; k++)
-			if (strcmp(d, recipe_kind_names[k]) == 0) {
-				*kind = k;
-				rc = 0;
-			}
-	}
-	free(dir);
-	free(parent);
-	return rc;
-}
-
-static int lint_one(struct cli *cli, const char *path, bool quiet_ok)
-{
-	int kind, rc;
-	if (file_kind(path, &kind) < 0) {
-		fprintf(stderr, "%s:1: cannot tell what this file is: put targets in targets/NAME.ini "
-				"and recipes in recipes/{go,toolchain,sysroot,kernel}/NAME.ini\n",
-			path);
-		return EXIT_USAGE;
-	}
-	if (kind < 0) {
-		/* A target: load it and everything it names, cross-checked. */
-		struct resolved rs;
-		rc = target_resolve(&cli->h, path, &rs);
-		if (!rc)
-			resolved_free(&rs);
-	} else {
-		struct recipe *r = NULL;
-		rc = recipe_load(&cli->h, path, (enum recipe_kind)kind, &r);
-		if (!rc)
-			rc = recipe_check_mirrors(&cli->h, r);
-		recipe_free(r);
-	}
+	int rc = lint_file(&cli->h, path);
 	if (rc)
 		return cli_error(cli, rc);
-	if (!quiet_ok && cli->verbose)
+	if (cli->verbose)
 		printf("%s: ok\n", path);
 	return EXIT_OK;
 }
 
 static int lint_dir(struct cli *cli, const char *dir, int *nfiles)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return EXIT_OK;
+	char **files = lint_dir_files(dir);
+	if (!files)
+		return cli_error(cli, -12);
 	int ex = EXIT_OK;
-	struct dirent *de;
-	char **files = calloc(1, sizeof(char *));
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && str_ends(de->d_name, ".ini"))
-			strv_push(&files, de->d_name);
-	closedir(d);
-	for (size_t i = 0; files && files[i]; i++) {
-		char *p = path_join(dir, files[i]);
-		int e = p ? lint_one(cli, p, false) : EXIT_FAIL;
+	for (size_t i = 0; files[i]; i++) {
+		int e = lint_one(cli, files[i]);
 		if (e > ex)
 			ex = e;
 		(*nfiles)++;
-		free(p);
 	}
 	strv_free(files);
 	return ex;
@@ -97,7 +46,7 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 				ex = EXIT_USAGE;
 				continue;
 			}
-			int e = lint_one(cli, argv[i], false);
+			int e = lint_one(cli, argv[i]);
 			if (e > ex)
 				ex = e;
 			n++;

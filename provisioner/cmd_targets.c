@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "model.h"
+#include "repo.h"
 #include "util.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -13,31 +14,76 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every target name on the search path, first occurrence wins, sorted. */
-char **cli_target_names(gotc_t *h)
+static bool has(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Target names in dir/targets (malloc'd vector, NULL on OOM). */
+static char **dir_targets(const char *dir)
 {
 	char **names = calloc(1, sizeof(char *));
-	for (size_t i = 0; names && h->search[i]; i++) {
-		char *dir = path_join(h->search[i], "targets");
-		DIR *d = dir ? opendir(dir) : NULL;
-		struct dirent *de;
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.' || !str_ends(de->d_name, ".ini"))
-				continue;
-			char *n = strndup(de->d_name, strlen(de->d_name) - 4);
-			bool dup = false;
-			for (size_t j = 0; n && names[j]; j++)
-				dup |= strcmp(names[j], n) == 0;
-			if (n && !dup)
-				strv_push(&names, n);
-			free(n);
+	char *t = path_join(dir, "targets");
+	DIR *d = t ? opendir(t) : NULL;
+	struct dirent *de;
+	while (names && d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !str_ends(de->d_name, ".ini"))
+			continue;
+		char *n = strndup(de->d_name, strlen(de->d_name) - 4);
+		if (!n || strv_push(&names, n)) {
+			strv_free(names);
+			names = NULL;
 		}
-		if (d)
-			closedir(d);
-		free(dir);
+		free(n);
 	}
-	if (names)
-		qsort(names, strv_len(names), sizeof(char *), cmp_str);
+	if (d)
+		closedir(d);
+	free(t);
+	return names;
+}
+
+/* Every target name on the search path, sorted.  A plain NAME is the first
+ * match; a name several sources share is also listed as REPO/NAME for each
+ * recipe repository that has it. */
+char **cli_target_names(gotc_t *h)
+{
+	char **names = calloc(1, sizeof(char *)), **shared = calloc(1, sizeof(char *));
+	bool oom = !names || !shared;
+	for (size_t i = 0; !oom && h->search[i]; i++) {
+		char **v = dir_targets(h->search[i]);
+		oom = !v;
+		for (size_t j = 0; !oom && v[j]; j++) {
+			if (!has(names, v[j]))
+				oom = strv_push(&names, v[j]) != 0;
+			else if (!has(shared, v[j]))
+				oom = strv_push(&shared, v[j]) != 0;
+		}
+		strv_free(v);
+	}
+	char repo[80];
+	for (size_t i = 0; !oom && shared[0] && h->search[i]; i++) {
+		if (!repo_of_dir(h, h->search[i], repo, sizeof(repo)))
+			continue;
+		char **v = dir_targets(h->search[i]);
+		oom = !v;
+		for (size_t j = 0; !oom && v[j]; j++) {
+			if (!has(shared, v[j]))
+				continue;
+			char *q = str_printf("%s/%s", repo, v[j]);
+			oom = !q || strv_push(&names, q);
+			free(q);
+		}
+		strv_free(v);
+	}
+	strv_free(shared);
+	if (oom) {
+		strv_free(names);
+		return NULL;
+	}
+	qsort(names, strv_len(names), sizeof(char *), cmp_str);
 	return names;
 }
 
@@ -70,7 +116,7 @@ int cmd_targets(struct cli *cli, int argc, char **argv)
 			ex = EXIT_USAGE;
 		} else if (json) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			json_str(stdout, t->name);
+			json_str(stdout, names[i]);
 			printf(", \"description\": ");
 			json_str(stdout, t->description);
 			printf(", \"arch\": \"%s\", \"libc\": \"%s\", \"libc_version\": ", t->arch->name,
@@ -82,7 +128,7 @@ int cmd_targets(struct cli *cli, int argc, char **argv)
 			json_str(stdout, path);
 			printf("}");
 		} else {
-			printf("%-28s %s\n", t->name, t->description);
+			printf("%-28s %s\n", names[i], t->description);
 		}
 		target_free(t);
 		free(path);

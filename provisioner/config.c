@@ -11,6 +11,7 @@
 
 #include "gotc.h"
 #include "ini_strict.h"
+#include "repo.h"
 #include "util.h"
 
 #ifndef GOTC_SYSCONFDIR
@@ -39,6 +40,7 @@ const char *gotc_strerror(int err)
 	case GOTC_EASSEMBLE: return "assembly failed";
 	case GOTC_ENOTINST: return "target not installed";
 	case GOTC_EELF: return "not a valid ELF file";
+	case GOTC_EREPO: return "repository update refused";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
 }
@@ -332,13 +334,18 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->allow_http = cfg.allow_http;
 	h->max_unpack = cfg.max_unpack;
 	h->fsync = cfg.fsync;
-	/* Search path: GOTC_PATH, the installed share dir, the source tree. */
+	/* Search path: GOTC_PATH, recipe repositories, the installed share dir,
+	 * the source tree. */
 	if ((e = getenv("GOTC_PATH")) && *e) {
 		char *copy = strdup(e), *save = NULL;
 		for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
 			search_add(h, d);
 		free(copy);
 	}
+	char **repos = h->home ? repo_search_dirs(h) : NULL;
+	for (size_t i = 0; repos && repos[i]; i++)
+		search_add(h, repos[i]);
+	strv_free(repos);
 	search_add(h, GOTC_DATADIR);
 	/* The source tree, when gotc runs from it (gotc at the top, the core in build/). */
 	for (int up = 0; exe_dir && up < 2; up++) {

@@ -32,6 +32,7 @@ enum gotc_err {
 	GOTC_EASSEMBLE = -1013, /* assembling a target failed             */
 	GOTC_ENOTINST = -1014,	/* target not installed                   */
 	GOTC_EELF = -1015,	/* not a readable ELF file                */
+	GOTC_EREPO = -1016,	/* repository update refused (not a fast-forward) */
 };
 
 const char *gotc_strerror(int err);

@@ -76,9 +76,8 @@ int lock_install(gotc_t *h, const char *path, char *const *targets, size_t n);
 const char *lock_rel_path(gotc_t *h, const char *path);
 
 /* Recipe repositories and their commits (GOTC_HOME/repos/).  Two parallel
- * NULL-terminated vectors the caller frees with strv_free.
- * TODO(merge repo): the repo module (repo_git.c) provides the real
- * definition; this build has a weak one that reports no repositories. */
+ * NULL-terminated vectors the caller frees with strv_free.  Defined in
+ * repo.c, on top of repo_list() (repo.h). */
 int repo_commits(gotc_t *h, char ***names, char ***commits);
 
 #endif

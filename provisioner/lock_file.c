@@ -10,23 +10,6 @@
 #include "install.h"
 #include "lock.h"
 
-/* TODO(merge repo): weak stand-in until the repo module defines
- * repo_commits() from GOTC_HOME/repos/ (one name and checked-out commit per
- * repository).  The strong definition replaces this one at link time. */
-__attribute__((weak)) int repo_commits(gotc_t *h, char ***names, char ***commits)
-{
-	(void)h;
-	*names = calloc(1, sizeof(char *));
-	*commits = calloc(1, sizeof(char *));
-	if (!*names || !*commits) {
-		free(*names);
-		free(*commits);
-		*names = *commits = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 const char *lock_rel_path(gotc_t *h, const char *path)
 {
 	for (size_t i = 0; h->search && h->search[i]; i++) {

@@ -100,7 +100,9 @@ void target_free(struct target *t);
 /* The placeholders flags may use, NULL-terminated. */
 const char *const *flag_placeholders(void);
 
-/* Find files on the search path; return malloc'd path or NULL. */
+/* Find files on the search path; return malloc'd path or NULL.  A target is a
+ * NAME (first match), REPO/NAME (that repository's; see repo.h) or a path to
+ * an .ini file.  find_recipe_file searches outside repository trees. */
 char *find_target_file(gotc_t *h, const char *name);
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name);
 
@@ -117,6 +119,15 @@ void resolved_free(struct resolved *rs);
 char **url_expand(gotc_t *h, const char *url, const char *file, int line);
 /* Every source URL's mirror is configured: 0 or GOTC_ERECIPE. */
 int recipe_check_mirrors(gotc_t *h, const struct recipe *r);
+/* Validation (model_lint.c).  lint_file: one target (resolved with its
+ * recipes) or recipe (with its mirrors); its kind comes from where it lives.
+ * lint_tree: every targets/NAME.ini and recipes/KIND/NAME.ini under dir, stopping at
+ * the first error; *nfiles (optional) counts the files checked.  Errors are
+ * GOTC_ERECIPE with "FILE:LINE: message". */
+int lint_file(gotc_t *h, const char *path);
+int lint_tree(gotc_t *h, const char *dir, int *nfiles);
+/* The *.ini files of dir, sorted (malloc'd, strv_free); NULL only on OOM. */
+char **lint_dir_files(const char *dir);
 /* This machine as a target arch name (x86_64, arm64, ...). */
 const char *host_arch(void);
 /* Minimum kernel a Go release runs on ("2.6.32", "3.2"). */

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 
 #include "model.h"
+#include "repo.h"
 #include "util.h"
 
 const char *go_min_kernel(const char *go_version)
@@ -14,16 +15,18 @@ const char *go_min_kernel(const char *go_version)
 	return version_cmp(go_version, "1.24") >= 0 ? "3.2" : "2.6.32";
 }
 
-static char *find_in_search(gotc_t *h, const char *sub, const char *name)
+static bool name_ok(const char *name)
 {
-	if (strchr(name, '/') || !*name || name[0] == '.')
-		return NULL;
-	for (size_t i = 0; h->search && h->search[i]; i++) {
-		char *p = str_printf("%s/%s/%s.ini", h->search[i], sub, name);
-		if (p && is_file(p))
-			return p;
-		free(p);
-	}
+	return *name && name[0] != '.' && !strchr(name, '/');
+}
+
+/* dir/sub/name.ini if it is a file (malloc'd), else NULL. */
+static char *find_in(const char *dir, const char *sub, const char *name)
+{
+	char *p = str_printf("%s/%s/%s.ini", dir, sub, name);
+	if (p && is_file(p))
+		return p;
+	free(p);
 	return NULL;
 }
 
@@ -31,14 +34,63 @@ char *find_target_file(gotc_t *h, const char *name)
 {
 	if (str_ends(name, ".ini") && is_file(name))
 		return strdup(name);
-	return find_in_search(h, "targets", name);
+	const char *slash = strchr(name, '/');
+	char repo[80], owner[80];
+	if (slash) {
+		/* REPO/TARGET: that repository's tree only. */
+		size_t rl = (size_t)(slash - name);
+		if (!rl || rl >= sizeof(repo) || !name_ok(slash + 1))
+			return NULL;
+		memcpy(repo, name, rl);
+		repo[rl] = '\0';
+		for (size_t i = 0; h->search && h->search[i]; i++)
+			if (repo_of_dir(h, h->search[i], owner, sizeof(owner)) && strcmp(owner, repo) == 0)
+				return find_in(h->search[i], "targets", slash + 1);
+		return NULL;
+	}
+	if (!name_ok(name))
+		return NULL;
+	for (size_t i = 0; h->search && h->search[i]; i++) {
+		char *p = find_in(h->search[i], "targets", name);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/* Recipes come from the repository that holds the target (origin, NULL when
+ * the target is not a repository's), then from the search path without
+ * repository trees: a repository is self-contained, and adding one never
+ * changes the recipes of anyone else's targets. */
+static char *find_recipe_for(gotc_t *h, enum recipe_kind kind, const char *name, const char *origin)
+{
+	char sub[32], owner[80];
+	if (!name_ok(name))
+		return NULL;
+	snprintf(sub, sizeof(sub), "recipes/%s", recipe_kind_names[kind]);
+	char *p = origin ? find_in(origin, sub, name) : NULL;
+	for (size_t i = 0; !p && h->search && h->search[i]; i++)
+		if (!repo_of_dir(h, h->search[i], owner, sizeof(owner)))
+			p = find_in(h->search[i], sub, name);
+	return p;
 }
 
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name)
 {
-	char sub[32];
-	snprintf(sub, sizeof(sub), "recipes/%s", recipe_kind_names[kind]);
-	return find_in_search(h, sub, name);
+	return find_recipe_for(h, kind, name, NULL);
+}
+
+/* The repository tree on the search path that holds target file path, if any. */
+static const char *target_origin(gotc_t *h, const char *path)
+{
+	char owner[80];
+	for (size_t i = 0; h->search && h->search[i]; i++) {
+		size_t n = strlen(h->search[i]);
+		if (strncmp(path, h->search[i], n) == 0 && str_starts(path + n, "/targets/") &&
+		    !strchr(path + n + 9, '/'))
+			return repo_of_dir(h, h->search[i], owner, sizeof(owner)) ? h->search[i] : NULL;
+	}
+	return NULL;
 }
 
 char **url_expand(gotc_t *h, const char *url, const char *file, int line)
@@ -132,9 +184,15 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	char *path = find_target_file(h, name);
+	if (!path && strchr(name, '/') && !str_ends(name, ".ini"))
+		return gotc_fail(h, GOTC_ENOTFOUND,
+				 "no target '%s': REPO/TARGET names a target of a recipe repository "
+				 "(see 'gotc targets' and 'gotc repo list')",
+				 name);
 	if (!path)
 		return gotc_fail(h, GOTC_ENOTFOUND,
 				 "no target '%s' on the search path (see 'gotc targets')", name);
+	const char *origin = target_origin(h, path);
 	int rc = target_load(h, path, &rs->t);
 	free(path);
 	if (rc)
@@ -143,7 +201,7 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 	for (int i = 0; i < TR__COUNT; i++) {
 		if (!t->recipe[i])
 			continue;
-		char *rp = find_recipe_file(h, tr_kind[i], t->recipe[i]);
+		char *rp = find_recipe_for(h, tr_kind[i], t->recipe[i], origin);
 		if (!rp) {
 			rc = gotc_fail(h, GOTC_ERECIPE,
 				       "%s:%d: no %s recipe '%s' (looked for recipes/%s/%s.ini on the "
