@@ -195,7 +195,7 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	gotc_test_point("unpacked");
+	gotc_test_point(h, "unpacked");
 	rc = store_commit(h, stage, dest, info);
 out:
 	if (rc && stage)

@@ -416,7 +416,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		if ((rc = store_commit(h, stage, dest, info)))
 			goto out;
 	}
-	gotc_test_point("prefix");
+	gotc_test_point(h, "prefix");
 	/* Swap targets/NAME to the new prefix in one rename. */
 	char *tdir = path_dirname(link);
 	rc = tdir ? mkdir_p(tdir, 0755) : -ENOMEM;

@@ -87,11 +87,14 @@ void gotc_warn(gotc_t *h, const char *fmt, ...)
 	va_end(ap);
 }
 
-void gotc_test_point(const char *point)
+void gotc_test_point(gotc_t *h, const char *point)
 {
 	const char *at = getenv("GOTC_TEST_KILL_AT");
-	if (at && strcmp(at, point) == 0)
-		raise(SIGKILL);
+	if (!at || strcmp(at, point) != 0)
+		return;
+	if (h->pid && (pid_t)h->pid != getpid())
+		kill((pid_t)h->pid, SIGKILL);
+	raise(SIGKILL);
 }
 
 const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
@@ -334,6 +337,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->allow_http = cfg.allow_http;
 	h->max_unpack = cfg.max_unpack;
 	h->fsync = cfg.fsync;
+	h->pid = (long)getpid();
 	/* Search path: GOTC_PATH, recipe repositories, the installed share dir,
 	 * the source tree. */
 	if ((e = getenv("GOTC_PATH")) && *e) {

@@ -53,6 +53,8 @@ struct xfer {
 
 struct fetch {
 	gotc_t *h;
+	fetch_done_fn done; /* told of each request that completes */
+	void *done_ctx;
 	CURLM *multi;
 	int jobs, attempts;
 	uint64_t busy; /* slot bitmap */
@@ -235,6 +237,8 @@ static void finish(struct fetch *f, struct xfer *x, int rc, const char *msg)
 	if (x->slot >= 0)
 		f->busy &= ~(1ull << x->slot);
 	emit(x, rc ? GOTC_EV_FETCH_FAIL : GOTC_EV_FETCH_DONE, rc ? x->req->error : NULL, x->got);
+	if (!rc && f->done)
+		f->done(x->req, f->done_ctx);
 }
 
 static void local_error(struct fetch *f, struct xfer *x, int rc)
@@ -369,6 +373,8 @@ static void prepare(struct fetch *f, struct xfer *x)
 			x->got = (uint64_t)st.st_size;
 			x->state = X_DONE;
 			emit(x, GOTC_EV_FETCH_DONE, "cached", x->got);
+			if (f->done)
+				f->done(r, f->done_ctx);
 			return;
 		}
 		if (unlink(r->dest) < 0 && errno != ENOENT) {
@@ -456,8 +462,13 @@ static int run(struct fetch *f, struct xfer *xs, size_t n)
 
 int fetch_all(gotc_t *h, struct fetch_req *reqs, size_t n)
 {
+	return fetch_all_cb(h, reqs, n, NULL, NULL);
+}
+
+int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done, void *ctx)
+{
 	static int curl_ready; /* curl_global_init, once per process */
-	struct fetch f = {.h = h, .jobs = h->jobs > 0 ? h->jobs : 4,
+	struct fetch f = {.h = h, .done = done, .done_ctx = ctx, .jobs = h->jobs > 0 ? h->jobs : 4,
 			  .attempts = h->retries > 0 ? h->retries : 1};
 	struct xfer *xs = calloc(n ? n : 1, sizeof(*xs));
 	size_t queued = 0;

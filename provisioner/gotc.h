@@ -85,6 +85,7 @@ typedef struct gotc {
 	int allow_http;
 	int offline;
 	int fsync;	     /* flush entries to disk before committing them */
+	long pid;	     /* the main process (workers are forked from it) */
 	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
 	gotc_event_fn event;
 	void *event_ctx;
@@ -105,8 +106,8 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir);
 void gotc_free(gotc_t *h);
 /* Test hook: GOTC_TEST_KILL_AT=POINT makes the process SIGKILL itself at POINT
  * (fetched, unpacked, committed, prefix), so tests can crash an install at
- * exact places. */
-void gotc_test_point(const char *point);
+ * exact places; from a worker process it kills the main process too. */
+void gotc_test_point(gotc_t *h, const char *point);
 const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name);
 
 #endif

@@ -1,5 +1,11 @@
 /* install.c - gotc install: plans -> fetch -> entries -> prefixes, under the lock. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,12 +68,140 @@ int install_plans(gotc_t *h, struct plan *plans, size_t n)
 	return rc;
 }
 
+/* Entries are assembled by worker processes, each starting as soon as the
+ * last of its downloads completes, while the other transfers go on: the
+ * downloads, the decompression and the hashing overlap, on every core.  A
+ * worker reports its error text through a pipe. */
+struct builder {
+	const struct entry *e;
+	const struct plan *owner;
+	size_t pending; /* downloads not yet complete */
+	pid_t pid;	/* running worker, or 0 */
+	int fd;		/* read end of its error pipe */
+	bool started, done;
+};
+
+struct builders {
+	gotc_t *h;
+	struct builder *v;
+	size_t n;
+	int running, max;
+	int rc; /* first worker failure */
+};
+
+static void builder_spawn(struct builders *bs, struct builder *b)
+{
+	gotc_t *h = bs->h;
+	int p[2];
+	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = b->e->name, .msg = "assemble"};
+	b->started = true;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "pipe: %s", strerror(errno));
+		b->done = true;
+		return;
+	}
+	gotc_emit(h, &ev);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		/* a worker dies with the main process (kill -9 gotc): its staging
+		 * directory is then cleaned by the next run */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != (pid_t)h->pid)
+			_exit(1);
+		h->event = NULL; /* the main process renders; workers stay silent */
+		int rc = assemble_entry(h, b->owner, b->e);
+		if (rc) {
+			int code = rc;
+			if (write(p[1], &code, sizeof(code)) < 0 || write(p[1], h->errbuf, strlen(h->errbuf)) < 0)
+				_exit(3);
+		}
+		_exit(rc ? 1 : 0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "fork: %s", strerror(errno));
+		close(p[0]);
+		b->done = true;
+		return;
+	}
+	b->pid = pid;
+	b->fd = p[0];
+	bs->running++;
+}
+
+static void builder_reaped(struct builders *bs, struct builder *b, int status)
+{
+	gotc_t *h = bs->h;
+	char msg[sizeof(h->errbuf)];
+	int code = 0;
+	ssize_t n = read(b->fd, &code, sizeof(code));
+	ssize_t m = n == (ssize_t)sizeof(code) ? read(b->fd, msg, sizeof(msg) - 1) : 0;
+	close(b->fd);
+	b->pid = 0;
+	b->done = true;
+	bs->running--;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		struct gotc_event ev = {.type = GOTC_EV_STEP_DONE, .name = b->e->name};
+		gotc_emit(h, &ev);
+		gotc_test_point(h, "committed");
+		return;
+	}
+	if (bs->rc)
+		return;
+	if (n == (ssize_t)sizeof(code) && m >= 0) {
+		msg[m] = '\0';
+		bs->rc = gotc_fail(h, code, "%s", msg);
+	} else {
+		bs->rc = gotc_fail(h, GOTC_EASSEMBLE, "assembling %s: worker %s %d", b->e->name,
+				   WIFSIGNALED(status) ? "killed by signal" : "exited with status",
+				   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
+/* Reap finished workers (blocking: wait for one), then start ready ones. */
+static void builders_step(struct builders *bs, bool block)
+{
+	for (;;) {
+		int status;
+		pid_t pid = bs->running ? waitpid(-1, &status, block ? 0 : WNOHANG) : 0;
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		for (size_t i = 0; i < bs->n; i++)
+			if (bs->v[i].pid == pid)
+				builder_reaped(bs, &bs->v[i], status);
+		block = false;
+	}
+	for (size_t i = 0; i < bs->n && bs->running < bs->max && !bs->rc; i++) {
+		struct builder *b = &bs->v[i];
+		if (!b->started && b->pending == 0)
+			builder_spawn(bs, b);
+	}
+}
+
+static void on_fetched(struct fetch_req *r, void *ctx)
+{
+	struct builders *bs = ctx;
+	for (size_t i = 0; i < bs->n; i++) {
+		struct builder *b = &bs->v[i];
+		for (size_t a = 0; a < b->e->narts; a++)
+			if (strcmp(b->e->arts[a].cache_path, r->dest) == 0 && b->pending)
+				b->pending--;
+	}
+	builders_step(bs, false);
+}
+
 int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 {
 	struct fetch_req *reqs = NULL;
-	const struct entry **todo = NULL;
-	size_t nreq = 0, ntodo = 0;
+	struct builders bs = {.h = h};
+	size_t nreq = 0;
 	int rc = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bs.max = cpus > 1 ? (int)(cpus < 8 ? cpus : 8) : 1;
 	/* GOCACHE lives here when the home is writable by the user of the env
 	 * (env_format.c falls back to the user's cache otherwise). */
 	char *gc = store_path(h, "gocache");
@@ -79,17 +213,18 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 		for (int j = 0; j < plans[i].nentries; j++) {
 			const struct entry *e = &plans[i].entries[j];
 			bool dup = entry_present(h, e);
-			for (size_t k = 0; k < ntodo && !dup; k++)
-				dup = strcmp(todo[k]->name, e->name) == 0;
+			for (size_t k = 0; k < bs.n && !dup; k++)
+				dup = strcmp(bs.v[k].e->name, e->name) == 0;
 			if (dup)
 				continue;
-			const struct entry **nt = realloc(todo, (ntodo + 1) * sizeof(*nt));
-			if (!nt) {
+			struct builder *nb = realloc(bs.v, (bs.n + 1) * sizeof(*nb));
+			if (!nb) {
 				rc = gotc_fail(h, -ENOMEM, "out of memory");
 				goto out;
 			}
-			todo = nt;
-			todo[ntodo++] = e;
+			bs.v = nb;
+			bs.v[bs.n++] = (struct builder){.e = e, .owner = &plans[i], .pending = e->narts,
+							.fd = -1};
 			for (size_t a = 0; a < e->narts; a++) {
 				const struct artifact *art = &e->arts[a];
 				bool have = false;
@@ -114,32 +249,36 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 			}
 		}
 	}
-	if (nreq && (rc = fetch_all(h, reqs, nreq)))
-		goto out;
-	gotc_test_point("fetched");
-	for (size_t k = 0; k < ntodo; k++) {
-		/* find the plan that owns this entry */
-		const struct plan *owner = NULL;
-		for (size_t i = 0; i < n && !owner; i++)
-			for (int j = 0; j < plans[i].nentries; j++)
-				if (&plans[i].entries[j] == todo[k])
-					owner = &plans[i];
-		if ((rc = assemble_entry(h, owner, todo[k])))
-			goto out;
-		gotc_test_point("committed");
+	if (nreq)
+		rc = fetch_all_cb(h, reqs, nreq, on_fetched, &bs);
+	if (rc)
+		bs.max = 0; /* start nothing new after a failed download */
+	else
+		gotc_test_point(h, "fetched");
+	/* Let running workers finish (what they commit is complete and valid);
+	 * start the rest unless something failed. */
+	for (;;) {
+		builders_step(&bs, false);
+		if (!bs.running)
+			break;
+		builders_step(&bs, true);
 	}
-	for (size_t i = 0; i < n; i++) {
+	if (!rc)
+		rc = bs.rc;
+	for (size_t i = 0; !rc && i < bs.n; i++)
+		if (!bs.v[i].done)
+			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: not assembled", bs.v[i].e->name);
+	for (size_t i = 0; i < n && !rc; i++) {
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = plans[i].rs.t->name,
 					.msg = "install target"};
 		gotc_emit(h, &ev);
-		if ((rc = assemble_prefix(h, &plans[i])))
-			goto out;
+		rc = assemble_prefix(h, &plans[i]);
 	}
 out:
 	for (size_t k = 0; k < nreq; k++)
 		free(reqs[k].error);
 	free(reqs);
-	free(todo);
+	free(bs.v);
 	return rc;
 }
 
