@@ -68,6 +68,28 @@ int install_plans(gotc_t *h, struct plan *plans, size_t n)
 	return rc;
 }
 
+/* Append the download of art to reqs, once per cache file. */
+static int req_add(gotc_t *h, struct fetch_req **reqs, size_t *nreq, const struct artifact *art)
+{
+	for (size_t k = 0; k < *nreq; k++)
+		if (strcmp((*reqs)[k].dest, art->cache_path) == 0)
+			return 0;
+	struct fetch_req *nr = realloc(*reqs, (*nreq + 1) * sizeof(*nr));
+	if (!nr)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	*reqs = nr;
+	nr[*nreq] = (struct fetch_req){
+		.label = art->src->name,
+		.urls = art->urls,
+		.sha256 = art->src->sha256,
+		.sha512 = art->src->sha512,
+		.size = art->src->size,
+		.dest = art->cache_path,
+	};
+	(*nreq)++;
+	return 0;
+}
+
 /* Entries are assembled by worker processes, each starting as soon as the
  * last of its downloads completes, while the other transfers go on: the
  * downloads, the decompression and the hashing overlap, on every core.  A
@@ -225,28 +247,9 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 			bs.v = nb;
 			bs.v[bs.n++] = (struct builder){.e = e, .owner = &plans[i], .pending = e->narts,
 							.fd = -1};
-			for (size_t a = 0; a < e->narts; a++) {
-				const struct artifact *art = &e->arts[a];
-				bool have = false;
-				for (size_t k = 0; k < nreq && !have; k++)
-					have = strcmp(reqs[k].dest, art->cache_path) == 0;
-				if (have)
-					continue;
-				struct fetch_req *nr = realloc(reqs, (nreq + 1) * sizeof(*nr));
-				if (!nr) {
-					rc = gotc_fail(h, -ENOMEM, "out of memory");
+			for (size_t a = 0; a < e->narts; a++)
+				if ((rc = req_add(h, &reqs, &nreq, &e->arts[a])))
 					goto out;
-				}
-				reqs = nr;
-				memset(&reqs[nreq], 0, sizeof(*reqs));
-				reqs[nreq].label = art->src->name;
-				reqs[nreq].urls = art->urls;
-				reqs[nreq].sha256 = art->src->sha256;
-				reqs[nreq].sha512 = art->src->sha512;
-				reqs[nreq].size = art->src->size;
-				reqs[nreq].dest = art->cache_path;
-				nreq++;
-			}
 		}
 	}
 	if (nreq)
@@ -292,25 +295,8 @@ int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_on
 			const struct entry *e = &plans[i].entries[j];
 			for (size_t a = 0; a < e->narts && !rc; a++) {
 				const struct artifact *art = &e->arts[a];
-				bool skip = unsized_only && (art->src->size || is_file(art->cache_path));
-				for (size_t k = 0; k < nreq && !skip; k++)
-					skip = strcmp(reqs[k].dest, art->cache_path) == 0;
-				if (skip)
-					continue;
-				struct fetch_req *nr = realloc(reqs, (nreq + 1) * sizeof(*nr));
-				if (!nr) {
-					rc = gotc_fail(h, -ENOMEM, "out of memory");
-					break;
-				}
-				reqs = nr;
-				memset(&reqs[nreq], 0, sizeof(*reqs));
-				reqs[nreq].label = art->src->name;
-				reqs[nreq].urls = art->urls;
-				reqs[nreq].sha256 = art->src->sha256;
-				reqs[nreq].sha512 = art->src->sha512;
-				reqs[nreq].size = art->src->size;
-				reqs[nreq].dest = art->cache_path;
-				nreq++;
+				if (!unsized_only || (!art->src->size && !is_file(art->cache_path)))
+					rc = req_add(h, &reqs, &nreq, art);
 			}
 		}
 	if (!rc && nreq)
