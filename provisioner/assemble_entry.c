@@ -150,8 +150,9 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
 	}
 	if (from_toolchain) {
 		char *sys = path_join(tmp, r->sysroot_dir);
-		if (!sys || !is_dir(sys)) {
-			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: sysroot '%s' not found in the toolchain's files",
+		struct stat sst;
+		if (!sys || lstat(sys, &sst) < 0 || !S_ISDIR(sst.st_mode)) {
+			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: sysroot '%s' is not a directory in the toolchain's files",
 				       r->path, r->sysroot_dir);
 			free(sys);
 			goto out;

@@ -83,11 +83,12 @@ static void script_head(struct buf *b, const struct wctx *w, const char *what)
 		buf_puts(b, "LD_LIBRARY_PATH=");
 		for (size_t i = 0; tc->libdir[i]; i++) {
 			char *d = path_join(w->tcroot, tc->libdir[i]);
+			buf_puts(b, i ? ":" : "");
 			quote_sh(b, d ? d : "");
-			buf_putc(b, ':');
 			free(d);
 		}
-		buf_puts(b, "${LD_LIBRARY_PATH:-}; export LD_LIBRARY_PATH\n");
+		/* no empty entry: that would put the current directory on the path */
+		buf_puts(b, "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH\n");
 	}
 }
 
@@ -110,14 +111,17 @@ static int tool_path(const struct wctx *w, const char *tool, char **out)
 /* Output of `cc -print-resource-dir` (clang's own headers), malloc'd. */
 static char *resource_dir(const char *cc)
 {
-	char *cmd = str_printf("'%s' -print-resource-dir 2>/dev/null", cc);
-	FILE *f = cmd ? popen(cmd, "r") : NULL;
+	struct buf cmd;
+	buf_init(&cmd);
+	quote_sh(&cmd, cc);
+	buf_puts(&cmd, " -print-resource-dir 2>/dev/null");
+	FILE *f = cmd.s && !cmd.oom ? popen(cmd.s, "r") : NULL;
 	char line[4096] = "";
 	if (f && !fgets(line, sizeof(line), f))
 		line[0] = '\0';
 	if (f)
 		pclose(f);
-	free(cmd);
+	buf_free(&cmd);
 	line[strcspn(line, "\n")] = '\0';
 	return line[0] == '/' ? strdup(line) : NULL;
 }
@@ -347,6 +351,55 @@ static int check_libcxx(gotc_t *h, const struct plan *p, const char *sysroot)
 			 t->name);
 }
 
+/* Where a target comes from: its file's real path, or "bundle" for the
+ * files a bundle carries (unpacked under staging).  malloc'd. */
+static char *target_origin(gotc_t *h, const struct target *t)
+{
+	char *file = realpath(t->path, NULL);
+	char *staging = store_path(h, "store/.staging/");
+	char *real_staging = NULL;
+	if (staging) {
+		char *dir = path_dirname(staging);
+		real_staging = dir ? realpath(dir, NULL) : NULL;
+		free(dir);
+	}
+	bool bundled = file && real_staging && str_starts(file, real_staging) &&
+		       file[strlen(real_staging)] == '/';
+	free(staging);
+	free(real_staging);
+	if (bundled) {
+		free(file);
+		return strdup("bundle");
+	}
+	return file ? file : strdup(t->path);
+}
+
+/* An installed target of the same name must come from the same file: two
+ * sources' targets (REPO/NAME and NAME) never replace each other. */
+static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
+{
+	char *info = path_join(prefix, "info"), *data = NULL, *have = NULL;
+	int rc = 0;
+	if (info && read_file(info, &data, NULL) == 0) {
+		char *save = NULL;
+		for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			if (str_starts(l, "file "))
+				have = l + 5;
+	}
+	char *want = target_origin(h, t);
+	/* a bundle installs the targets it names, whatever was there */
+	if (have && want && strcmp(have, want) != 0 && strcmp(have, "bundle") != 0 &&
+	    strcmp(want, "bundle") != 0)
+		rc = gotc_fail(h, GOTC_EASSEMBLE,
+			       "target %s is already installed from %s, not %s; run 'gotc remove %s' "
+			       "first to replace it",
+			       t->name, have, want, t->name);
+	free(want);
+	free(data);
+	free(info);
+	return rc;
+}
+
 int assemble_prefix(gotc_t *h, const struct plan *p)
 {
 	const struct target *t = p->rs.t;
@@ -369,6 +422,8 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		goto out;
 	}
 	old = target_prefix_dir(h, t->name);
+	if (old && (rc = same_origin(h, t, old)))
+		goto out;
 	if (!is_dir(dest)) {
 		if ((rc = store_stage(h, pname, &stage)))
 			goto out;
@@ -405,7 +460,10 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		    (tcroot && (rc = link_to(h, tcroot, root, "toolchain"))) ||
 		    (rc = write_env_files(h, p, root)))
 			goto out;
-		buf_printf(&ib, "target %s\nprefix_id %s\n", t->name, p->prefix_id);
+		char *origin = target_origin(h, t);
+		buf_printf(&ib, "target %s\nfile %s\nprefix_id %s\n", t->name, origin ? origin : t->path,
+			   p->prefix_id);
+		free(origin);
 		for (int i = 0; i < p->nentries; i++)
 			buf_printf(&ib, "entry %s\n", p->entries[i].name);
 		info = buf_steal(&ib);

@@ -58,15 +58,14 @@ static void sweep(struct cli *cli, const char *dir, char **keep, bool dry, unsig
 			continue;
 		unsigned long long sz = dir_size(p);
 		printf("%s %s (%.1f MiB)\n", dry ? "would delete" : "deleted", p, (double)sz / 1048576.0);
-		if (!dry)
-			rm_rf(p);
+		if (!dry && store_discard(&cli->h, p))
+			cli_error(cli, cli->h.err);
 		(*n)++;
 		*bytes += sz;
 		free(p);
 	}
 	if (d)
 		closedir(d);
-	(void)cli;
 }
 
 int cmd_gc(struct cli *cli, int argc, char **argv)

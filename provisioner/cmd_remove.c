@@ -31,7 +31,7 @@ int cmd_remove(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "gotc remove: %s: %s\n", link, strerror(errno));
 			ex = EXIT_FAIL;
 		} else {
-			rm_rf(pd);
+			store_discard(&cli->h, pd);
 			if (!cli->quiet)
 				fprintf(stderr, "removed %s (run 'gotc gc' to free its store entries)\n",
 					argv[i]);

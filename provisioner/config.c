@@ -360,8 +360,24 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		free(marker);
 		free(dir);
 	}
-	if (!h->home || !h->cache)
+	if (!h->home || !h->cache) {
 		rc = -ENOMEM;
+		goto out;
+	}
+	/* Links, wrappers and env files hold these paths: make them absolute. */
+	char **abs[] = {&h->home, &h->cache};
+	for (int i = 0; i < 2; i++) {
+		if ((*abs[i])[0] == '/')
+			continue;
+		char cwd[4096];
+		char *a = getcwd(cwd, sizeof(cwd)) ? path_join(cwd, *abs[i]) : NULL;
+		if (!a) {
+			rc = gotc_fail(h, -errno ? -errno : -ENOMEM, "cannot make %s absolute", *abs[i]);
+			goto out;
+		}
+		free(*abs[i]);
+		*abs[i] = a;
+	}
 out:
 	free(cfg.home);
 	free(cfg.cache);

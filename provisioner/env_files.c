@@ -46,9 +46,12 @@ int env_apply(gotc_t *h, const char *target)
 	size_t len = 0;
 	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
 	free(path);
-	if (rc)
+	if (rc == -ENOENT)
 		return gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (run: gotc install %s)",
 				 target, h->home, target);
+	if (rc)
+		return gotc_fail(h, rc, "cannot read the env of target '%s' in %s: %s", target, h->home,
+				 strerror(-rc));
 	struct buf pathv;
 	buf_init(&pathv);
 	for (size_t off = 0; off < len && !rc;) {
@@ -71,7 +74,10 @@ int env_apply(gotc_t *h, const char *target)
 		}
 	}
 	const char *old = getenv("PATH");
-	buf_puts(&pathv, old ? old : "/usr/bin:/bin");
+	if (old && !*old && pathv.len)
+		pathv.s[--pathv.len] = '\0'; /* no empty entry (the current directory) */
+	else
+		buf_puts(&pathv, old ? old : "/usr/bin:/bin");
 	if (!rc && setenv("PATH", pathv.s ? pathv.s : "/usr/bin:/bin", 1) < 0)
 		rc = gotc_fail(h, -errno, "setenv PATH: %s", strerror(errno));
 	buf_free(&pathv);

@@ -1,5 +1,6 @@
 /* env_format.c - one environment, seven file formats, every value quoted so
  * nothing in it is ever executed or expanded. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,17 +177,18 @@ static void fmt_fish(const struct env *e, struct buf *b)
 		quote_fish(b, e->v[i].value);
 		buf_putc(b, '\n');
 	}
-	buf_puts(b, "set -gx PATH");
+	/* PATH without our dirs, then our dirs first: sourcing twice adds nothing */
+	buf_puts(b, "set -l _gotc_path\nfor _gotc_d in $PATH\n    contains -- $_gotc_d");
 	for (size_t i = 0; e->path_prepend[i]; i++) {
 		buf_putc(b, ' ');
 		quote_fish(b, e->path_prepend[i]);
 	}
-	buf_puts(b, " (string match -v -- ");
+	buf_puts(b, "; or set -a _gotc_path $_gotc_d\nend\nset -gx PATH");
 	for (size_t i = 0; e->path_prepend[i]; i++) {
-		quote_fish(b, e->path_prepend[i]);
 		buf_putc(b, ' ');
+		quote_fish(b, e->path_prepend[i]);
 	}
-	buf_puts(b, "$PATH)\n");
+	buf_puts(b, " $_gotc_path\nset -e _gotc_path _gotc_d\n");
 }
 
 static void fmt_json(const struct env *e, struct buf *b)
@@ -219,13 +221,38 @@ static void make_escape(struct buf *b, const char *s)
 	}
 }
 
+static bool make_definable(const char *v)
+{
+	for (const char *line = v;;) {
+		size_t n = strcspn(line, "\n");
+		const char *w = line;
+		while (w < line + n && (*w == ' ' || *w == '\t'))
+			w++;
+		size_t wl = (size_t)(line + n - w);
+		if ((wl >= 5 && strncmp(w, "endef", 5) == 0) || (wl >= 6 && strncmp(w, "define", 6) == 0) ||
+		    (wl >= 8 && strncmp(w, "override", 8) == 0) || (n && line[n - 1] == '\\'))
+			return false;
+		if (!line[n])
+			return true;
+		line += n + 1;
+	}
+}
+
 static void fmt_make(const struct env *e, struct buf *b)
 {
 	buf_puts(b, "# gotc environment for target ");
 	buf_puts(b, e->target);
 	buf_puts(b, "; use it with:  include path/to/this.mk\n");
-	/* define/endef keeps '#', blanks and newlines literal; '$' is doubled. */
+	/* define/endef keeps '#', blanks and newlines literal; '$' is doubled.
+	 * A line that make would read as the block's own define/endef, or a
+	 * trailing backslash, cannot be kept: such a value is left out. */
 	for (size_t i = 0; i < e->n; i++) {
+		if (!make_definable(e->v[i].value)) {
+			buf_printf(b, "# %s omitted: a line of its value reads as make syntax "
+				      "(define/endef or a trailing backslash)\n",
+				   e->v[i].name);
+			continue;
+		}
 		buf_printf(b, "define %s\n", e->v[i].name);
 		make_escape(b, e->v[i].value);
 		buf_printf(b, "\nendef\nexport %s\n", e->v[i].name);

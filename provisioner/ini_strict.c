@@ -148,7 +148,7 @@ static char *reader(char *str, int num, void *stream)
 	str[n] = '\0';
 	c->pos += n;
 	c->cont = (str[0] == ' ' || str[0] == '\t');
-	if (check_section_header(c, str))
+	if (!(c->cont && c->last_key) && check_section_header(c, str))
 		return NULL;
 	return str;
 }

@@ -94,6 +94,8 @@ struct target {
 /* Parse; on error return GOTC_ERECIPE with "FILE:LINE: message" in h->errbuf. */
 int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recipe **out);
 int target_load(gotc_t *h, const char *path, struct target **out);
+/* Letters, digits, . _ + -, not starting with . or -. */
+bool target_name_valid(const char *s);
 void recipe_free(struct recipe *r);
 void target_free(struct target *t);
 

@@ -348,6 +348,17 @@ static bool env_name_valid(const char *s)
 	return true;
 }
 
+bool target_name_valid(const char *s)
+{
+	if (!*s || *s == '.' || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("._+-", *s)))
+			return false;
+	return true;
+}
+
 static void *target_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
 {
 	(void)line;
@@ -397,6 +408,17 @@ int target_load(gotc_t *h, const char *path, struct target **out)
 		return -ENOMEM;
 	t->path = strdup(path);
 	t->name = file_name_stem(path);
+	if (!t->path || !t->name) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	if (!target_name_valid(t->name)) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:1: target name '%s' (the file's name) may only hold letters, digits, "
+			       "'.', '_', '+' and '-', and may not start with '.'",
+			       path, t->name);
+		goto out;
+	}
 	if ((rc = load_file(h, path, &data, &len, &t->hash)))
 		goto out;
 	c.h = h;

@@ -34,6 +34,9 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
  * u+rx), so a tree rebuilt from an archive matches the manifest it had. */
 void store_make_readonly(const char *root);
 
+/* Remove a store entry or prefix: renamed into staging, then deleted. */
+int store_discard(gotc_t *h, const char *path);
+
 /* Manifest of the tree at root into file path. */
 int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes);
 

@@ -110,6 +110,26 @@ int store_stage(gotc_t *h, const char *name, char **out)
 	return 0;
 }
 
+int store_discard(gotc_t *h, const char *path)
+{
+	/* Rename first, so a crash never leaves a half-deleted entry in place:
+	 * staging leftovers are cleaned by the next run. */
+	char *trash = NULL;
+	int rc = store_stage(h, "discard", &trash);
+	if (rc)
+		return rc;
+	char *dest = path_join(trash, "x");
+	if (!dest || rename(path, dest) < 0) {
+		rc = gotc_fail(h, dest ? -errno : -ENOMEM, "cannot remove %s: %s", path, strerror(errno));
+		rmdir(trash);
+	} else {
+		rm_rf(trash);
+	}
+	free(dest);
+	free(trash);
+	return rc;
+}
+
 static int ro_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)ftw;
@@ -118,6 +138,8 @@ static int ro_one(const char *path, const struct stat *st, int flag, struct FTW 
 	mode_t m = st->st_mode & 07777 & ~(mode_t)0222;
 	if (flag == FTW_DP || flag == FTW_D)
 		m |= 0500; /* directories stay traversable by the owner */
+	else
+		m |= 0400; /* and files readable: the manifest hashes them */
 	chmod(path, m);
 	return 0;
 }
@@ -158,7 +180,18 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		syncfs(dfd);
 		close(dfd);
 	}
-	if (rename(stage, dest) < 0) {
+	int r = rename(stage, dest);
+	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
+		/* a directory without a manifest is no entry (an interrupted
+		 * delete by an older gotc): replace it */
+		char *m = path_join(dest, "manifest");
+		if (m && !is_file(m) && store_discard(h, dest) == 0)
+			r = rename(stage, dest);
+		else
+			errno = ENOTEMPTY;
+		free(m);
+	}
+	if (r < 0) {
 		rc = gotc_fail(h, -errno, "rename %s -> %s: %s", stage, dest, strerror(errno));
 		goto out;
 	}

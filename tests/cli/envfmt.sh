@@ -54,12 +54,13 @@ done
 # fish
 g env --format=fish fix-gcc
 cp "$T/out" "$W/env.fish"
-(cd "$W" && env -i PATH=/usr/bin:/bin HOME="$W" fish --no-config -c 'source env.fish; printf "%s" $HOSTILE >h.out; printf "%s" "$MULTI" >m.out; string join : $PATH >path.out') >"$T/out" 2>"$T/err"
+(cd "$W" && env -i PATH=/usr/bin:/bin HOME="$W" fish --no-config -c 'source env.fish; source env.fish; printf "%s" $HOSTILE >h.out; printf "%s" "$MULTI" >m.out; string join : $PATH >path.out') >"$T/out" 2>"$T/err"
 rc=$?
 check "fish: source" 0
 same "fish: hostile value" "$W/h.out" "$T/want-h"
 same "fish: value with a newline" "$W/m.out" "$T/want-m"
-grep -q "targets/fix-gcc/bin" "$W/path.out" && ok "fish: PATH" || notok "fish: PATH" "$(cat "$W/path.out")"
+[ "$(tr ':' '\n' <"$W/path.out" | grep -c "targets/fix-gcc")" -eq 2 ] && grep -q ':/usr/bin:/bin$' "$W/path.out" &&
+	ok "fish: PATH has bin and goroot/bin once after sourcing twice" || notok "fish: PATH" "$(cat "$W/path.out")"
 nothing_ran fish
 rm -f "$W"/*.out
 

@@ -27,8 +27,8 @@ out=$(cd "$T" && sh -c ". \"$ENVF\"; echo \"\$GOARCH|\$CGO_ENABLED|\$GOTOOLCHAIN
 case $out in
 "arm64|1|local|\$(touch PWNED) \`touch PWNED2\` 'q' \"dq\"  two  spaces
 go version go1.19.8 linux/amd64
-cc:$GOTC_HOME/store/toolchain-"*"/root/usr/lib/x86_64-linux-gnu::--sysroot=$GOTC_HOME/store/sysroot-"*"/root -c x.c
-ar:rcs") ok "env sourced in sh: values, go on PATH, CC wrapper passes --sysroot, libdir only for the tool" ;;
+cc:$GOTC_HOME/store/toolchain-"*"/root/usr/lib/x86_64-linux-gnu:--sysroot=$GOTC_HOME/store/sysroot-"*"/root -c x.c
+ar:rcs") ok "env sourced in sh: values, go on PATH, CC wrapper passes --sysroot, libdir only for the tool (no empty entry)" ;;
 *) notok "env sourced in sh" "got: $out" ;;
 esac
 [ ! -e "$T/PWNED" ] && [ ! -e "$T/PWNED2" ] && ok "sourcing executes nothing" || notok "sourcing executes nothing"
@@ -141,6 +141,26 @@ check "libc++ target without libc++ in the sysroot" 1
 err_has "libc++ error says what to do" "gotc: target fix-libcxx says cxx_stdlib = libc++, but its sysroot has no libc++.so or libc++.a (add libc++ to the sysroot recipe, or use libstdc++)"
 [ ! -e "$GOTC_HOME/targets/fix-libcxx" ] && ok "libc++ target not installed" || notok "libc++ target not installed"
 no_staging "no staging left after an assembly error"
+
+# --- the same name from another file does not replace an installed target
+fresh; mirror_config
+g install fix-gcc
+mkdir -p "$T/other/targets"
+cp "$FX/search/targets/fix-gcc.ini" "$T/other/targets/"
+echo "; another source's target" >>"$T/other/targets/fix-gcc.ini"
+GOTC_PATH="$T/other:$FX/search" g install fix-gcc
+check "a same-named target from another file is refused" 1
+err_has "it says where the installed one came from" "target fix-gcc is already installed from $(realpath "$FX/search/targets/fix-gcc.ini"), not $(realpath "$T/other/targets/fix-gcc.ini"); run 'gotc remove fix-gcc' first"
+g remove fix-gcc
+GOTC_PATH="$T/other:$FX/search" g install fix-gcc
+check "after remove it installs" 0
+
+# --- a relative --home is made absolute (links, wrappers and env files hold it)
+fresh; mirror_config
+(cd "$T" && "$GOTC_BIN" --home relhome install fix-gcc >/dev/null 2>&1 && "$GOTC_BIN" --home relhome env fix-gcc >"$T/out")
+[ "$(cat "$T/out")" = "$T/relhome/targets/fix-gcc/env.sh" ] && ok "relative --home: absolute env path" || notok "relative --home" "$(cat "$T/out")"
+(cd / && env -i PATH=/usr/bin:/bin sh -c ". \"$T/relhome/targets/fix-gcc/env.sh\" && go version") >"$T/out" 2>&1 &&
+	ok "relative --home: env works from another directory" || notok "relative --home: env from elsewhere" "$(cat "$T/out")"
 
 # --- 404 on the first mirror, fallback to the second
 fresh

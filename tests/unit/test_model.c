@@ -119,6 +119,26 @@ static void test_quote_sh(void **state)
 	buf_free(&b);
 }
 
+static void test_make_format_refuses_injection(void **state)
+{
+	(void)state;
+	char *path[] = {(char *)"/p/bin", NULL};
+	struct env_var_out v[] = {
+		{(char *)"SAFE", (char *)"a $b\nsecond # line"},
+		{(char *)"EVIL", (char *)"x\nendef\nall: ; touch /tmp/pwned\ndefine Y"},
+		{(char *)"BACKSLASH", (char *)"ends with \\"},
+	};
+	struct env e = {.v = v, .n = 3, .path_prepend = path, .target = (char *)"t"};
+	struct buf b;
+	buf_init(&b);
+	assert_int_equal(env_format(&e, "make", &b), 0);
+	assert_non_null(strstr(b.s, "define SAFE\na $$b\nsecond # line\nendef\nexport SAFE\n"));
+	assert_null(strstr(b.s, "touch /tmp/pwned"));
+	assert_non_null(strstr(b.s, "# EVIL omitted"));
+	assert_non_null(strstr(b.s, "# BACKSLASH omitted"));
+	buf_free(&b);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
@@ -144,7 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arch_table),	  cmocka_unit_test(test_triples_with_vendor),
 		cmocka_unit_test(test_versions),	  cmocka_unit_test(test_quote_sh),
-		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_strings),	  cmocka_unit_test(test_make_format_refuses_injection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
