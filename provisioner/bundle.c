@@ -469,6 +469,24 @@ static void problem(void *ctx, const char *kind, const char *path, const char *d
 	gotc_warn(h, "bundle: %s %s (%s)", kind, path, detail);
 }
 
+/* The entry's info must carry the key the plan computes from the bundled
+ * recipes: an entry cannot pass for another. */
+static int entry_key_matches(gotc_t *h, const char *label, const char *dir, const struct entry *e)
+{
+	char *info = path_join(dir, "info"), *text = NULL, *save = NULL;
+	bool ok = false;
+	if (info && read_file(info, &text, NULL) == 0)
+		for (char *l = strtok_r(text, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
+			ok = str_starts(l, "key ") && strcmp(l + 4, e->key) == 0;
+	free(info);
+	free(text);
+	return ok ? 0
+		  : gotc_fail(h, GOTC_EVERIFY,
+			      "%s: store entry %s was not built from the recipes the bundle carries "
+			      "(its key differs); nothing was installed",
+			      label, e->name);
+}
+
 /* Check one bundled entry in staging (x/store/NAME) against the bundle ini. */
 static int verify_entry(gotc_t *h, const char *label, const char *x, const struct bsect *s)
 {
@@ -639,11 +657,21 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		const struct bsect *s = bi.s[i];
 		if (s->kind != BS_ENTRY)
 			continue;
+		/* only entries the planned targets use, built from these recipes */
+		const struct entry *pe = NULL;
+		for (size_t k = 0; k < np && !pe; k++)
+			for (int j = 0; j < plans[k].nentries && !pe; j++)
+				if (strcmp(plans[k].entries[j].name, s->name) == 0)
+					pe = &plans[k].entries[j];
+		if (!pe)
+			continue;
 		char *from = str_printf("%s/store/%s", x, s->name), *to = path_join(sdir, s->name);
 		char *m = to ? path_join(to, "manifest") : NULL;
 		if (!from || !to || !m)
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
-		else if (!is_file(m) && rename(from, to) < 0)
+		if (!rc)
+			rc = entry_key_matches(h, path, from, pe);
+		if (!rc && !is_file(m) && rename(from, to) < 0)
 			rc = gotc_fail(h, -errno, "rename %s -> %s: %s", from, to, strerror(errno));
 		free(from);
 		free(to);
