@@ -236,9 +236,15 @@ static char *apt_default_uri(void)
 	if (!found && read_file("/etc/apt/sources.list", &data, NULL) == 0) {
 		for (char *l = strtok(data, "\n"); l && !found; l = strtok(NULL, "\n")) {
 			char **w = strv_split(l);
-			if (w && w[0] && w[1] && strcmp(w[0], "deb") == 0 && w[1][0] != '[' &&
-			    !strstr(w[1], "security"))
-				found = strdup(w[1]);
+			size_t u = 1; /* the URI, after an optional [option=value ...] group */
+			if (w && w[0] && w[1] && w[1][0] == '[')
+				while (w[u] && !strchr(w[u], ']'))
+					u++;
+			if (w && w[0] && w[1] && w[1][0] == '[' && w[u])
+				u++;
+			if (w && w[0] && strcmp(w[0], "deb") == 0 && u < strv_len(w) &&
+			    strstr(w[u], "://") && !strstr(w[u], "security"))
+				found = strdup(w[u]);
 			strv_free(w);
 		}
 	}
