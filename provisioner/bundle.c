@@ -355,10 +355,16 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 	char *tmp = str_printf("%s.tmp.%ld", path, (long)getpid());
 	struct bundle_writer *w = NULL;
 	struct buf ini;
-	int rc = 0;
+	int rc = 0, lock = -1;
 	buf_init(&ini);
 	if (!plans || !entries || !mirrors || !tmp) {
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* The entries must not change (gc, remove, install) while they are read. */
+	lock = store_lock(h);
+	if (lock < 0) {
+		rc = lock;
 		goto out;
 	}
 	for (size_t i = 0; i < n && !rc; i++)
@@ -458,6 +464,7 @@ out:
 	for (size_t i = 0; i < np; i++)
 		plan_free(&plans[i]);
 	free(plans);
+	store_unlock(lock);
 	return rc;
 }
 

@@ -432,8 +432,14 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 				       path, want[i]);
 			break;
 		}
-		if ((rc = plan_build(h, arg, &plans[np])))
+		if ((rc = plan_build(h, arg, &plans[np]))) {
+			/* the locked target's file is gone: a difference, like an edit */
+			if (rc == GOTC_ENOTFOUND)
+				rc = gotc_fail(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "
+								"on the search path: %s",
+					       path, want[i], arg, h->errbuf);
 			break;
+		}
 		np++;
 		rc = lock_check(h, &lf, &plans[np - 1]);
 	}
