@@ -63,8 +63,9 @@ static int trailer_append(gotc_t *h, const char *path)
 		t[5] = t[6] = t[7] = 0;
 		memcpy(t + 8, TAG, TAG_LEN);
 		memcpy(t + 8 + TAG_LEN, hex, 64);
+		errno = 0;
 		if (pwrite(fd, t, sizeof(t), st.st_size) != (ssize_t)sizeof(t) || fsync(fd) < 0)
-			rc = -errno ? -errno : -EIO;
+			rc = errno ? -errno : -EIO; /* a short write sets no errno */
 	}
 	if (fd >= 0)
 		close(fd);

@@ -148,6 +148,10 @@ static void mirror_set(gotc_t *h, const char *name, char **urls)
 	h->mirrors = m;
 	m[h->nmirrors].name = strdup(name);
 	m[h->nmirrors].urls = urls;
+	if (!m[h->nmirrors].name) {
+		strv_free(urls);
+		return;
+	}
 	h->nmirrors++;
 }
 

@@ -203,6 +203,10 @@ static void *recipe_section(struct ini_ctx *c, const char *sect, int line, const
 		n++;
 	s->name = strdup(n);
 	s->line = line;
+	if (!s->name) {
+		r->nsources--;
+		return NULL;
+	}
 	*cls = "source";
 	return s;
 }
@@ -224,6 +228,8 @@ static int load_file(gotc_t *h, const char *path, char **data, size_t *len, char
 	char hex[65];
 	sha256_hex(*data, *len, hex);
 	*hash = strdup(hex);
+	if (!*hash)
+		return gotc_fail(h, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -393,6 +399,11 @@ static int target_env(struct ini_ctx *c, void *obj, const char *key, const char 
 	ne[t->nenv].name = strdup(key);
 	ne[t->nenv].value = strdup(value);
 	ne[t->nenv].line = line;
+	if (!ne[t->nenv].name || !ne[t->nenv].value) {
+		free(ne[t->nenv].name);
+		free(ne[t->nenv].value);
+		return ini_error(c, line, "out of memory");
+	}
 	t->nenv++;
 	return 0;
 }
