@@ -2,6 +2,8 @@
  * kernel headers into a sysroot, commit. */
 #include <dirent.h>
 #include <errno.h>
+#include <strings.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +16,129 @@
 #include "unpack.h"
 #include "util.h"
 
-static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, bool fix_abs)
+/* Reading a download while it arrives.  The worker hashes every byte it
+ * reads and, at the end, compares the digest with the recipe's: nothing is
+ * committed from bytes that were not the verified ones.  If the file it
+ * follows is truncated, replaced or deleted (a restarted or failed download),
+ * it gives up with -ESTALE and the entry is built again from the final,
+ * verified file. */
+struct follow {
+	const struct artifact *a;
+	const char *final;
+	int fd;
+	uint64_t off;
+	struct hasher *hs;
+	bool stale;
+};
+
+static int follow_open(gotc_t *h, struct follow *f, const struct artifact *a, bool final_only)
+{
+	char *part = str_printf("%s.part", a->cache_path);
+	if (!part)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	memset(f, 0, sizeof(*f));
+	f->a = a;
+	f->final = a->cache_path;
+	f->fd = -1;
+	f->hs = hasher_new(a->src->sha256 ? HASH_SHA256 : HASH_SHA512);
+	/* until the download starts (the main process ends this worker if it fails) */
+	while (f->hs && (f->fd = open(a->cache_path, O_RDONLY | O_CLOEXEC)) < 0 &&
+	       (final_only || (f->fd = open(part, O_RDONLY | O_CLOEXEC)) < 0))
+		usleep(5000);
+	free(part);
+	return f->hs ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+}
+
+static long follow_read(void *ctx, void *buf, size_t len)
+{
+	struct follow *f = ctx;
+	for (;;) {
+		ssize_t n = read(f->fd, buf, len);
+		if (n > 0) {
+			hasher_update(f->hs, buf, (size_t)n);
+			f->off += (uint64_t)n;
+			return (long)n;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		struct stat fs, ds;
+		if (n < 0 || fstat(f->fd, &fs) < 0 || (uint64_t)fs.st_size < f->off)
+			break; /* an error, or truncated: a restarted download */
+		if (stat(f->final, &ds) == 0) {
+			if (ds.st_dev != fs.st_dev || ds.st_ino != fs.st_ino)
+				break; /* another file took its place */
+			if ((uint64_t)fs.st_size == f->off)
+				return 0; /* verified and renamed into place: the end */
+			continue;
+		}
+		if (fs.st_nlink == 0)
+			break; /* deleted: the download failed */
+		usleep(5000);
+	}
+	f->stale = true;
+	return -1;
+}
+
+/* Read what the unpacker left, then compare the digest. */
+static int follow_finish(gotc_t *h, struct follow *f)
+{
+	char buf[65536], got[129];
+	long n;
+	while ((n = follow_read(f, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		return -ESTALE;
+	hasher_final(f->hs, got);
+	f->hs = NULL;
+	const char *want = f->a->src->sha256 ? f->a->src->sha256 : f->a->src->sha512;
+	if (strcasecmp(got, want) != 0) {
+		gotc_info(h, "%s: read %s, expected %s: reading it again", f->final, got, want);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static void follow_close(struct follow *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	hasher_free(f->hs);
+}
+
+static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, bool fix_abs,
+		       bool final_only)
 {
 	char *dest = a->subdir[0] ? path_join(dir, a->subdir) : strdup(dir);
+	struct follow f = {.fd = -1};
 	if (!dest)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	int rc = mkdir_p(dest, 0755);
 	if (rc) {
 		rc = gotc_fail(h, rc, "mkdir %s: %s", dest, strerror(-rc));
-	} else {
+	} else if (!(rc = follow_open(h, &f, a, final_only))) {
 		struct unpack_opts o = {
 			.include = a->src->include,
 			.strip = a->src->strip,
 			.fix_abs_symlinks = fix_abs,
+			.read_fn = follow_read,
+			.read_ctx = &f,
 		};
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = a->src->name, .msg = "unpack"};
 		gotc_emit(h, &ev);
 		rc = unpack_archive(h, a->cache_path, dest, &o);
+		if (f.stale)
+			rc = -ESTALE;
+		else if (!rc)
+			rc = follow_finish(h, &f);
+		else if (follow_finish(h, &f) == -ESTALE)
+			rc = -ESTALE; /* the archive looked bad because its bytes were not the real ones */
 		if (!rc) {
 			struct gotc_event done = {.type = GOTC_EV_STEP_DONE, .name = a->src->name,
 						  .now = o.written};
 			gotc_emit(h, &done);
 		}
 	}
+	follow_close(&f);
 	free(dest);
 	return rc;
 }
@@ -116,7 +218,7 @@ static int layer_dir(gotc_t *h, const char *from, const char *to)
 	return rc;
 }
 
-int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
+static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e, bool final_only)
 {
 	char *stage = NULL, *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL;
 	const struct recipe *r = e->recipe;
@@ -145,7 +247,7 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
 		const struct artifact *a = &e->arts[i];
 		if (a->is_kernel)
 			continue;
-		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT)))
+		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT, final_only)))
 			goto out;
 	}
 	if (from_toolchain) {
@@ -169,7 +271,7 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
 		char *kinc = NULL, *sysinc = path_join(root, sysinc_rel);
 		for (size_t i = 0; !rc && i < e->narts; i++)
 			if (e->arts[i].is_kernel)
-				rc = unpack_into(h, &e->arts[i], ktmp, true);
+				rc = unpack_into(h, &e->arts[i], ktmp, true, final_only);
 		if (!rc && strcmp(k->method, "headers_install") == 0) {
 			char *out = path_join(stage, "khdr");
 			rc = out ? headers_install(h, ktmp, p->rs.t->arch->kernel_arch, out)
@@ -207,5 +309,23 @@ out:
 	free(ktmp);
 	free(dest);
 	free(info);
+	return rc;
+}
+
+int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
+{
+	/* First while the downloads arrive; again from the verified files if a
+	 * download was restarted or replaced under it. */
+	int rc = assemble_once(h, p, e, false);
+	for (int again = 0; rc == -ESTALE && again < 5; again++) {
+		/* a corrupted cache file is being replaced: give the main process
+		 * time to find it, remove it and fetch it again */
+		usleep(200000u << again);
+		rc = assemble_once(h, p, e, true);
+	}
+	if (rc == -ESTALE)
+		rc = gotc_fail(h, GOTC_ECHECKSUM,
+			       "%s: its downloads did not match their sha256 while it was assembled",
+			       e->name);
 	return rc;
 }

@@ -90,14 +90,15 @@ static int req_add(gotc_t *h, struct fetch_req **reqs, size_t *nreq, const struc
 	return 0;
 }
 
-/* Entries are assembled by worker processes, each starting as soon as the
- * last of its downloads completes, while the other transfers go on: the
- * downloads, the decompression and the hashing overlap, on every core.  A
- * worker reports its error text through a pipe. */
+/* Entries are assembled by worker processes, one per core, started with the
+ * downloads: a worker unpacks each archive while it arrives (verifying the
+ * bytes it read, see assemble_entry.c), so downloading, decompressing and
+ * hashing overlap on every core.  A worker reports its error text through a
+ * pipe. */
 struct builder {
 	const struct entry *e;
 	const struct plan *owner;
-	size_t pending; /* downloads not yet complete */
+	uint64_t bytes;	/* declared download size, to start the biggest first */
 	pid_t pid;	/* running worker, or 0 */
 	int fd;		/* read end of its error pipe */
 	bool started, done;
@@ -108,7 +109,8 @@ struct builders {
 	struct builder *v;
 	size_t n;
 	int running, max;
-	int rc; /* first worker failure */
+	int rc;	     /* first worker failure */
+	bool killed; /* workers were stopped on purpose: their end is no error */
 };
 
 static void builder_spawn(struct builders *bs, struct builder *b)
@@ -170,7 +172,7 @@ static void builder_reaped(struct builders *bs, struct builder *b, int status)
 		gotc_test_point(h, "committed");
 		return;
 	}
-	if (bs->rc)
+	if (bs->rc || bs->killed)
 		return;
 	if (n == (ssize_t)sizeof(code) && m >= 0) {
 		msg[m] = '\0';
@@ -199,21 +201,21 @@ static void builders_step(struct builders *bs, bool block)
 	}
 	for (size_t i = 0; i < bs->n && bs->running < bs->max && !bs->rc; i++) {
 		struct builder *b = &bs->v[i];
-		if (!b->started && b->pending == 0)
+		if (!b->started)
 			builder_spawn(bs, b);
 	}
 }
 
 static void on_fetched(struct fetch_req *r, void *ctx)
 {
-	struct builders *bs = ctx;
-	for (size_t i = 0; i < bs->n; i++) {
-		struct builder *b = &bs->v[i];
-		for (size_t a = 0; a < b->e->narts; a++)
-			if (strcmp(b->e->arts[a].cache_path, r->dest) == 0 && b->pending)
-				b->pending--;
-	}
-	builders_step(bs, false);
+	(void)r;
+	builders_step(ctx, false); /* reap finished workers, start waiting ones */
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	uint64_t x = ((const struct builder *)a)->bytes, y = ((const struct builder *)b)->bytes;
+	return x < y ? 1 : x > y ? -1 : 0;
 }
 
 int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
@@ -245,19 +247,30 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 				goto out;
 			}
 			bs.v = nb;
-			bs.v[bs.n++] = (struct builder){.e = e, .owner = &plans[i], .pending = e->narts,
-							.fd = -1};
+			bs.v[bs.n] = (struct builder){.e = e, .owner = &plans[i], .fd = -1};
+			for (size_t a = 0; a < e->narts; a++)
+				bs.v[bs.n].bytes += e->arts[a].src->size;
+			bs.n++;
 			for (size_t a = 0; a < e->narts; a++)
 				if ((rc = req_add(h, &reqs, &nreq, &e->arts[a])))
 					goto out;
 		}
 	}
+	if (bs.n)
+		qsort(bs.v, bs.n, sizeof(*bs.v), by_bytes);
+	builders_step(&bs, false);
 	if (nreq)
 		rc = fetch_all_cb(h, reqs, nreq, on_fetched, &bs);
-	if (rc)
-		bs.max = 0; /* start nothing new after a failed download */
-	else
+	if (rc) {
+		/* workers may wait for a download that will never come */
+		bs.max = 0;
+		bs.killed = true;
+		for (size_t i = 0; i < bs.n; i++)
+			if (bs.v[i].pid)
+				kill(bs.v[i].pid, SIGKILL);
+	} else {
 		gotc_test_point(h, "fetched");
+	}
 	/* Let running workers finish (what they commit is complete and valid);
 	 * start the rest unless something failed. */
 	for (;;) {
@@ -266,6 +279,8 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 			break;
 		builders_step(&bs, true);
 	}
+	if (rc)
+		store_clean_staging(h); /* what killed workers had unpacked */
 	if (!rc)
 		rc = bs.rc;
 	for (size_t i = 0; !rc && i < bs.n; i++)

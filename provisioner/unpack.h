@@ -15,6 +15,11 @@ struct unpack_opts {
 	bool fix_abs_symlinks; /* rewrite absolute symlinks to relative links inside
 				  root (sysroots); otherwise they are rejected */
 	uint64_t written;      /* out: bytes of file data written */
+	/* Optional: read the archive through this function instead of from the
+	 * file (the file name then only labels messages), e.g. while it is still
+	 * being downloaded.  Returns bytes read, 0 at the end, or -1 (error). */
+	long (*read_fn)(void *ctx, void *buf, size_t len);
+	void *read_ctx;
 };
 
 /* Unpack archive into root (an existing directory).  Formats: tar (gz, xz,

@@ -56,6 +56,7 @@ struct ctx {
 	struct archive *disk;
 	struct archive *outer; /* ar archive feeding the inner data.tar */
 	char *blk;	       /* buffer for the inner reader */
+	char *fblk;	       /* buffer for opts->read_fn */
 	uint64_t limit, total, files;
 	bool apk;
 	struct strset okdirs; /* parent dirs found free of symlinks */
@@ -615,6 +616,18 @@ static int unpack_from(struct ctx *c, struct archive *a)
 }
 
 /* Shared by both entry points: open (file or memory), extract, clean up. */
+static la_ssize_t fn_read(struct archive *a, void *ud, const void **buf)
+{
+	struct ctx *c = ud;
+	long n = c->o->read_fn(c->o->read_ctx, c->fblk, BLOCK);
+	if (n < 0) {
+		archive_set_error(a, EIO, "reading the download failed");
+		return -1;
+	}
+	*buf = c->fblk;
+	return (la_ssize_t)n;
+}
+
 static int unpack(gotc_t *h, const char *label, const char *file, const void *mem, size_t len,
 		  const char *root, struct unpack_opts *o)
 {
@@ -657,7 +670,16 @@ static int unpack(gotc_t *h, const char *label, const char *file, const void *me
 	 * root-prefixed path again for every member (~15 opens per file). */
 	archive_write_disk_set_options(c.disk, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
 						       ARCHIVE_EXTRACT_SECURE_NODOTDOT);
-	int r = file ? archive_read_open_filename(a, file, BLOCK) : archive_read_open_memory(a, mem, len);
+	int r;
+	if (o->read_fn) {
+		if (!(c.fblk = malloc(BLOCK))) {
+			rc = oom(&c);
+			goto out;
+		}
+		r = archive_read_open(a, &c, NULL, fn_read, NULL);
+	} else {
+		r = file ? archive_read_open_filename(a, file, BLOCK) : archive_read_open_memory(a, mem, len);
+	}
 	if (r < ARCHIVE_WARN) {
 		rc = read_fail(&c, a, NULL);
 		goto out;
@@ -679,6 +701,7 @@ out:
 	buf_free(&c.link);
 	buf_free(&c.name);
 	set_free(&c.okdirs);
+	free(c.fblk);
 	free(c.root);
 	return rc;
 }
