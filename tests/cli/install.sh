@@ -162,6 +162,18 @@ fresh; mirror_config
 (cd / && env -i PATH=/usr/bin:/bin sh -c ". \"$T/relhome/targets/fix-gcc/env.sh\" && go version") >"$T/out" 2>&1 &&
 	ok "relative --home: env works from another directory" || notok "relative --home: env from elsewhere" "$(cat "$T/out")"
 
+# --- downloads that reset mid-body: resumed (Range) or restarted (the server
+# ignores Range); the workers that unpack while the bytes arrive must end
+# with exactly the verified content
+for fault in reset reset-norange; do
+	fresh; mirror_config "/fault/$fault"
+	g install fix-gcc
+	check "install through a $fault download" 0
+	g verify
+	check "store verifies after a $fault download" 0
+	no_staging "no staging left after a $fault download"
+done
+
 # --- 404 on the first mirror, fallback to the second
 fresh
 printf '[mirrors]\ntest = http://127.0.0.1:%s/fault/404 http://127.0.0.1:%s\n[fetch]\nallow_http = yes\nretries = 1\n' "$PORT" "$PORT" >"$GOTC_CONFIG"
