@@ -38,6 +38,12 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((fo
 /* Handle -h/--help as the only option: returns 1 if help was printed. */
 bool cli_wants_help(const struct cmd *c, int argc, char **argv);
 
+/* Parse a command that takes only --json and no operands: -1 if fine (json
+ * set), else the exit status of the usage error already printed. */
+int cli_json_only(const struct cmd *c, int argc, char **argv, bool *json);
+/* -j/--jobs N into the handle: 0, or the usage error's exit status. */
+int cli_jobs(struct cli *cli, const struct cmd *c, const char *arg);
+
 /* JSON string literal on f. */
 void json_str(FILE *f, const char *s);
 

@@ -160,6 +160,31 @@ bool cli_wants_help(const struct cmd *c, int argc, char **argv)
 	return false;
 }
 
+int cli_json_only(const struct cmd *c, int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	int o;
+	*json = false;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o != 'j')
+			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+		*json = true;
+	}
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+int cli_jobs(struct cli *cli, const struct cmd *c, const char *arg)
+{
+	char *end;
+	long j = strtol(arg, &end, 10);
+	if (*end || j < 1 || j > 16)
+		return cli_usage_error(c, "--jobs takes a number from 1 to 16, not '%s'", arg);
+	cli->h.jobs = (int)j;
+	return 0;
+}
+
 void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);

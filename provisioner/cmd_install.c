@@ -19,17 +19,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	};
 	const struct cmd *c = cli_find("install");
 	const char *locked = NULL, *bundle = NULL;
-	int o;
+	int o, ex;
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 16)
-				return cli_usage_error(c, "--jobs takes a number from 1 to 16, not '%s'", optarg);
-			cli->h.jobs = (int)j;
+		case 'j':
+			if ((ex = cli_jobs(cli, c, optarg)))
+				return ex;
 			break;
-		}
 		case 'o': cli->h.offline = 1; break;
 		case 'L': locked = optarg; break;
 		case 'B': bundle = optarg; break;

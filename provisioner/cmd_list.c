@@ -1,6 +1,5 @@
 /* cmd_list.c - gotc list [--json]: installed targets and store entries. */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,18 +9,10 @@
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-	const struct cmd *c = cli_find("list");
-	bool json = false;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'j')
-			json = true;
-		else
-			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-	}
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	bool json;
+	int ex = cli_json_only(cli_find("list"), argc, argv, &json);
+	if (ex >= 0)
+		return ex;
 	char *tdir = path_join(cli->h.home, "targets"), *sdir = path_join(cli->h.home, "store");
 	char **targets = tdir ? dir_list(tdir, "") : NULL, **entries = sdir ? dir_list(sdir, "") : NULL;
 	if (!targets || !entries) {

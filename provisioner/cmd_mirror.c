@@ -18,18 +18,14 @@ int cmd_mirror(struct cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("mirror");
-	int o;
+	int o, ex;
 	optind = 0; /* reinitialize getopt: options may follow the operands */
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'j': {
-			char *end;
-			long j = strtol(optarg, &end, 10);
-			if (*end || j < 1 || j > 16)
-				return cli_usage_error(c, "--jobs takes a number from 1 to 16, not '%s'", optarg);
-			cli->h.jobs = (int)j;
+		case 'j':
+			if ((ex = cli_jobs(cli, c, optarg)))
+				return ex;
 			break;
-		}
 		case 'O': cli->h.offline = 1; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}

@@ -1,6 +1,5 @@
 /* cmd_targets.c - gotc targets: list the targets on the search path. */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,22 +88,14 @@ char **cli_target_names(gotc_t *h)
 
 int cmd_targets(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-	const struct cmd *c = cli_find("targets");
-	bool json = false;
-	int o;
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (o == 'j')
-			json = true;
-		else
-			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-	}
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+	bool json;
+	int ex = cli_json_only(cli_find("targets"), argc, argv, &json);
+	if (ex >= 0)
+		return ex;
 	char **names = cli_target_names(&cli->h);
 	if (!names)
 		return cli_error(cli, -12);
-	int ex = EXIT_OK;
+	ex = EXIT_OK;
 	if (json)
 		printf("[");
 	for (size_t i = 0; names[i]; i++) {
