@@ -28,8 +28,10 @@ struct fetch_req {
 int fetch_all(gotc_t *h, struct fetch_req *reqs, size_t n);
 /* The same, calling done(req, ctx) as each request completes successfully
  * (verified download, or verified cache file), so work can start on it while
- * the other transfers go on.  done must not block for long. */
-typedef void (*fetch_done_fn)(struct fetch_req *req, void *ctx);
+ * the other transfers go on.  done must not block for long; a non-zero
+ * return (an error code, its detail in h->errbuf) stops every transfer and
+ * becomes fetch_all_cb's result. */
+typedef int (*fetch_done_fn)(struct fetch_req *req, void *ctx);
 int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done, void *ctx);
 
 #endif

@@ -55,6 +55,7 @@ struct fetch {
 	gotc_t *h;
 	fetch_done_fn done; /* told of each request that completes */
 	void *done_ctx;
+	int stop;	    /* done's non-zero answer: end every transfer */
 	CURLM *multi;
 	int jobs, attempts;
 	uint64_t busy; /* slot bitmap */
@@ -237,8 +238,8 @@ static void finish(struct fetch *f, struct xfer *x, int rc, const char *msg)
 	if (x->slot >= 0)
 		f->busy &= ~(1ull << x->slot);
 	emit(x, rc ? GOTC_EV_FETCH_FAIL : GOTC_EV_FETCH_DONE, rc ? x->req->error : NULL, x->got);
-	if (!rc && f->done)
-		f->done(x->req, f->done_ctx);
+	if (!rc && f->done && !f->stop)
+		f->stop = f->done(x->req, f->done_ctx);
 }
 
 static void local_error(struct fetch *f, struct xfer *x, int rc)
@@ -373,8 +374,8 @@ static void prepare(struct fetch *f, struct xfer *x)
 			x->got = (uint64_t)st.st_size;
 			x->state = X_DONE;
 			emit(x, GOTC_EV_FETCH_DONE, "cached", x->got);
-			if (f->done)
-				f->done(r, f->done_ctx);
+			if (f->done && !f->stop)
+				f->stop = f->done(r, f->done_ctx);
 			return;
 		}
 		if (unlink(r->dest) < 0 && errno != ENOENT) {
@@ -426,6 +427,8 @@ static int run(struct fetch *f, struct xfer *xs, size_t n)
 {
 	uint64_t full = f->jobs == 64 ? ~0ull : (1ull << f->jobs) - 1;
 	for (;;) {
+		if (f->stop)
+			return f->stop;
 		double t = now_s();
 		long wait_ms = 1000;
 		int running = 0, pending = 0, rc;

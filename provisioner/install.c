@@ -206,10 +206,12 @@ static void builders_step(struct builders *bs, bool block)
 	}
 }
 
-static void on_fetched(struct fetch_req *r, void *ctx)
+static int on_fetched(struct fetch_req *r, void *ctx)
 {
+	struct builders *bs = ctx;
 	(void)r;
-	builders_step(ctx, false); /* reap finished workers, start waiting ones */
+	builders_step(bs, false); /* reap finished workers, start waiting ones */
+	return bs->rc;		  /* a worker failed: no point downloading more */
 }
 
 static int by_bytes(const void *a, const void *b)

@@ -134,6 +134,15 @@ err_has "error has expected and actual digests" "sha256 mismatch: expected $(sha
 [ -z "$(ls "$GOTC_CACHE/downloads" 2>/dev/null)" ] && ok "nothing cached after a checksum error" || notok "nothing cached" "$(ls -a "$GOTC_CACHE/downloads")"
 [ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "target not installed after failure" || notok "target not installed after failure"
 
+# --- an unsafe member in an archive: the worker refuses it, nothing of it is kept
+fresh; mirror_config
+g install fix-evil
+check "an archive with an absolute symlink is refused" 1
+err_has "the error names the archive and the member" "member 'go/passwd': absolute symlink target"
+ls -d "$GOTC_HOME"/store/go-* >/dev/null 2>&1 && notok "nothing of the unsafe archive is committed" || ok "nothing of the unsafe archive is committed"
+[ ! -e "$GOTC_HOME/targets/fix-evil" ] && ok "unsafe target not installed" || notok "unsafe target not installed"
+no_staging "no staging left after an unsafe archive"
+
 # --- libc++ declared but not in the sysroot: refused, nothing installed
 fresh; mirror_config
 g install fix-libcxx

@@ -127,6 +127,20 @@ MULTI = first \$(touch PWNED3) line
   second 'line' \\ end
 E
 	done
+	# a Go archive with a member that escapes its root: refused at unpack
+	mkdir -p "$F/src/evil/go/bin"
+	cp "$F/src/go/go/bin/go" "$F/src/evil/go/bin/go"
+	ln -s /etc/passwd "$F/src/evil/go/passwd"
+	tar -C "$F/src/evil" -czf "$W/go-evil.tar.gz" go
+	cat >"$S/recipes/go/go-evil.ini" <<E
+[recipe]
+version = 1.19.9
+[source go]
+url = \${mirror:test}/go-evil.tar.gz
+sha256 = $(sha "$W/go-evil.tar.gz")
+E
+	sed 's/^go = go-fix$/go = go-evil/; s/^description = .*/description = pipeline fixture: unsafe Go archive/' \
+		"$S/targets/fix-gcc.ini" >"$S/targets/fix-evil.ini"
 	cat >"$S/targets/fix-libcxx.ini" <<E
 [target]
 description = pipeline fixture: libc++ declared, absent from the sysroot
