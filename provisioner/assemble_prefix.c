@@ -175,13 +175,16 @@ static int add_flags(struct wctx *w, struct buf *b, const char *flags, const cha
 	return rc;
 }
 
-/* A compiler wrapper: always the sysroot, the target and the linker. */
-static int compiler_wrapper(struct wctx *w, const char *name, const char *tool, bool cxx)
+enum wrapper_kind { W_TOOL, W_CC, W_CXX };
+
+/* A wrapper script: exec the tool; a compiler (W_CC, W_CXX) always gets the
+ * sysroot, the target, the linker and the recipes' flags. */
+static int wrapper(struct wctx *w, const char *name, const char *tool, enum wrapper_kind kind)
 {
 	const struct plan *p = w->p;
 	const struct recipe *tc = p->rs.r[TR_TOOLCHAIN], *sr = p->rs.r[TR_SYSROOT];
 	const struct target *t = p->rs.t;
-	bool clang = strcmp(tc->type, "clang") == 0;
+	bool clang = strcmp(tc->type, "clang") == 0, cxx = kind == W_CXX;
 	char *exe = NULL;
 	struct buf b;
 	int rc = tool_path(w, tool, &exe);
@@ -191,47 +194,31 @@ static int compiler_wrapper(struct wctx *w, const char *name, const char *tool, 
 	script_head(&b, w, name);
 	buf_puts(&b, "exec ");
 	quote_sh(&b, exe);
-	if (clang) {
-		/* clang's cpu spelling (armv7a) with the libc's environment */
-		const char *ct = t->arch->clang_target, *triple = t->arch->libc[t->libc].triple;
-		buf_printf(&b, " --target=%.*s%s", (int)strcspn(ct, "-"), ct, strchr(triple, '-'));
+	if (kind != W_TOOL) {
+		if (clang) {
+			/* clang's cpu spelling (armv7a) with the libc's environment */
+			const char *ct = t->arch->clang_target, *triple = t->arch->libc[t->libc].triple;
+			buf_printf(&b, " --target=%.*s%s", (int)strcspn(ct, "-"), ct, strchr(triple, '-'));
+		}
+		buf_puts(&b, " --sysroot=");
+		quote_sh(&b, w->sysroot);
+		if (clang) {
+			const char *ld = tc->linker ? tc->linker : "lld";
+			buf_printf(&b, " -fuse-ld=%s -Wno-unused-command-line-argument", ld);
+			if (cxx && strcmp(t->cxx_stdlib, "libc++") == 0)
+				buf_puts(&b, " -stdlib=libc++");
+		}
+		rc = add_flags(w, &b, tc->flags, exe);
+		if (!rc && cxx)
+			rc = add_flags(w, &b, tc->cxx_flags, exe);
+		if (!rc && sr && cxx)
+			rc = add_flags(w, &b, clang ? sr->clang_cxx_flags : sr->gcc_cxx_flags, exe);
+		if (!rc && sr)
+			rc = add_flags(w, &b, clang ? sr->clang_flags : sr->gcc_flags, exe);
 	}
-	buf_puts(&b, " --sysroot=");
-	quote_sh(&b, w->sysroot);
-	if (clang) {
-		const char *ld = tc->linker ? tc->linker : "lld";
-		buf_printf(&b, " -fuse-ld=%s -Wno-unused-command-line-argument", ld);
-		if (cxx && strcmp(t->cxx_stdlib, "libc++") == 0)
-			buf_puts(&b, " -stdlib=libc++");
-	}
-	rc = add_flags(w, &b, tc->flags, exe);
-	if (!rc && cxx)
-		rc = add_flags(w, &b, tc->cxx_flags, exe);
-	if (!rc && sr && cxx)
-		rc = add_flags(w, &b, clang ? sr->clang_cxx_flags : sr->gcc_cxx_flags, exe);
-	if (!rc && sr)
-		rc = add_flags(w, &b, clang ? sr->clang_flags : sr->gcc_flags, exe);
 	buf_puts(&b, " \"$@\"\n");
 	if (!rc)
 		rc = b.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
-	buf_free(&b);
-	free(exe);
-	return rc;
-}
-
-static int plain_wrapper(const struct wctx *w, const char *name, const char *tool)
-{
-	char *exe = NULL;
-	struct buf b;
-	int rc = tool_path(w, tool, &exe);
-	if (rc)
-		return rc;
-	buf_init(&b);
-	script_head(&b, w, name);
-	buf_puts(&b, "exec ");
-	quote_sh(&b, exe);
-	buf_puts(&b, " \"$@\"\n");
-	rc = b.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
 	buf_free(&b);
 	free(exe);
 	return rc;
@@ -277,11 +264,11 @@ static int make_wrappers(struct wctx *w)
 		rc = gotc_fail(w->h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = compiler_wrapper(w, ccn, tc->cc, false);
+	rc = wrapper(w, ccn, tc->cc, W_CC);
 	if (!rc)
-		rc = nocxx || !tc->cxx ? no_cxx_wrapper(w, cxxn) : compiler_wrapper(w, cxxn, tc->cxx, true);
+		rc = nocxx || !tc->cxx ? no_cxx_wrapper(w, cxxn) : wrapper(w, cxxn, tc->cxx, W_CXX);
 	if (!rc)
-		rc = plain_wrapper(w, arn, tc->ar ? tc->ar : (clang ? "llvm-ar" : "ar"));
+		rc = wrapper(w, arn, tc->ar ? tc->ar : (clang ? "llvm-ar" : "ar"), W_TOOL);
 out:
 	free(ccn);
 	free(cxxn);

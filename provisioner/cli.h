@@ -2,6 +2,7 @@
 #ifndef GOTC_CLI_H
 #define GOTC_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -33,7 +34,8 @@ void cli_usage(FILE *f, const struct cmd *c);
 
 /* Print the handle's error as "gotc: detail" and map it to an exit code. */
 int cli_error(struct cli *cli, int rc);
-/* "gotc CMD: msg" + "see 'gotc CMD --help'", returns EXIT_USAGE. */
+/* "gotc CMD: msg" + "see 'gotc CMD --help'", returns EXIT_USAGE (cli_usage.c). */
+int cli_usage_errorv(const char *cmd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Handle -h/--help as the only option: returns 1 if help was printed. */
 bool cli_wants_help(const struct cmd *c, int argc, char **argv);

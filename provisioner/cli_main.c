@@ -136,16 +136,6 @@ int cli_error(struct cli *cli, int rc)
 	return rc == GOTC_ERECIPE || rc == GOTC_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }
 
-int cli_usage_error(const struct cmd *c, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "gotc %s: ", c->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nsee 'gotc %s --help'\n", c->name);
-	return EXIT_USAGE;
-}
 
 bool cli_wants_help(const struct cmd *c, int argc, char **argv)
 {

@@ -16,12 +16,10 @@
 __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "gotc env: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int rc = cli_usage_errorv("env", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nsee 'gotc env --help'\n");
-	return EXIT_USAGE;
+	return rc;
 }
 
 /* Formats that cannot decide at load time get the user's GOCACHE here. */

@@ -14,12 +14,10 @@
 __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "gotc exec: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int rc = cli_usage_errorv("exec", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nsee 'gotc exec --help'\n");
-	return EXIT_USAGE;
+	return rc;
 }
 
 int cmd_exec(struct cli *cli, int argc, char **argv)
