@@ -1,5 +1,4 @@
 /* cmd_targets.c - gotc targets: list the targets on the search path. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,24 +23,12 @@ static bool has(char *const *v, const char *s)
 /* Target names in dir/targets (malloc'd vector, NULL on OOM). */
 static char **dir_targets(const char *dir)
 {
-	char **names = calloc(1, sizeof(char *));
 	char *t = path_join(dir, "targets");
-	DIR *d = t ? opendir(t) : NULL;
-	struct dirent *de;
-	while (names && d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || !str_ends(de->d_name, ".ini"))
-			continue;
-		char *n = strndup(de->d_name, strlen(de->d_name) - 4);
-		if (!n || strv_push(&names, n)) {
-			strv_free(names);
-			names = NULL;
-		}
-		free(n);
-	}
-	if (d)
-		closedir(d);
+	char **v = t ? dir_list(t, ".ini") : NULL;
 	free(t);
-	return names;
+	for (size_t i = 0; v && v[i]; i++)
+		v[i][strlen(v[i]) - 4] = '\0'; /* the target's name */
+	return v;
 }
 
 /* Every target name on the search path, sorted.  A plain NAME is the first

@@ -97,13 +97,6 @@ void gotc_test_point(gotc_t *h, const char *point)
 	raise(SIGKILL);
 }
 
-const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name)
-{
-	for (size_t i = 0; i < h->nmirrors; i++)
-		if (strcmp(h->mirrors[i].name, name) == 0)
-			return &h->mirrors[i];
-	return NULL;
-}
 
 /* ---- config.ini ---- */
 
@@ -256,6 +249,27 @@ static char *apt_default_uri(void)
 	return found;
 }
 
+const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
+{
+	for (size_t i = 0; i < h->nmirrors; i++)
+		if (strcmp(h->mirrors[i].name, name) == 0)
+			return &h->mirrors[i];
+	/* ${mirror:debian} defaults to the host's apt archive; looked up only when
+	 * a recipe asks, so gotc env and exec never read the apt sources */
+	if (strcmp(name, "debian") != 0 || h->apt_default_tried)
+		return NULL;
+	h->apt_default_tried = 1;
+	char *u = apt_default_uri();
+	char **v = u ? calloc(2, sizeof(*v)) : NULL;
+	if (!v) {
+		free(u);
+		return NULL;
+	}
+	v[0] = u;
+	mirror_set(h, "debian", v);
+	return gotc_mirror_find(h, name);
+}
+
 static char *xdg(const char *var, const char *fallback, const char *leaf)
 {
 	const char *v = getenv(var);
@@ -307,18 +321,6 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	}
 	if (rc)
 		goto out;
-	if (!gotc_mirror_find(h, "debian")) {
-		char *u = apt_default_uri();
-		if (u) {
-			char **v = calloc(2, sizeof(*v));
-			if (v) {
-				v[0] = u;
-				mirror_set(h, "debian", v);
-			} else {
-				free(u);
-			}
-		}
-	}
 	const char *e;
 	if (home_override)
 		h->home = strdup(home_override);

@@ -86,6 +86,7 @@ typedef struct gotc {
 	int offline;
 	int fsync;	     /* flush entries to disk before committing them */
 	long pid;	     /* the main process (workers are forked from it) */
+	int apt_default_tried; /* gotc_mirror_find looked at the apt sources */
 	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
 	gotc_event_fn event;
 	void *event_ctx;
@@ -108,6 +109,7 @@ void gotc_free(gotc_t *h);
  * (fetched, unpacked, committed, prefix), so tests can crash an install at
  * exact places; from a worker process it kills the main process too. */
 void gotc_test_point(gotc_t *h, const char *point);
-const struct gotc_mirror *gotc_mirror_find(const gotc_t *h, const char *name);
+/* A configured mirror; "debian" falls back to the host's first apt URI. */
+const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name);
 
 #endif
