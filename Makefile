@@ -6,12 +6,15 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
 
-CORE_SRC := $(filter-out provisioner/cli_%.c provisioner/cmd_%.c,$(wildcard provisioner/*.c))
-CLI_SRC := $(filter-out provisioner/cli_front.c,$(wildcard provisioner/cli_*.c provisioner/cmd_*.c))
+# provisioner/ is the core (it never prints); provisioner/cli/ the front ends
+# and commands.  The core is compiled without provisioner/cli on its include
+# path, so it cannot reach the CLI's headers.
+CORE_SRC := $(wildcard provisioner/*.c)
+CLI_SRC := $(filter-out provisioner/cli/cli_front.c,$(wildcard provisioner/cli/*.c))
 CORE_OBJ := $(CORE_SRC:provisioner/%.c=$(BUILD)/%.o)
-CLI_OBJ := $(CLI_SRC:provisioner/%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:provisioner/cli/%.c=$(BUILD)/%.o)
 # The front end links libc and inih only (see cli_front.c).
-FRONT_OBJ := $(BUILD)/cli_front.o $(BUILD)/cli_usage.o $(BUILD)/cmd_env.o $(BUILD)/cmd_exec.o $(BUILD)/config.o $(BUILD)/env_files.o \
+FRONT_OBJ := $(BUILD)/cli_front.o $(BUILD)/cli_usage.o $(BUILD)/cmd_env.o $(BUILD)/cmd_exec.o $(BUILD)/config.o $(BUILD)/util_err.o $(BUILD)/env_files.o \
 	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -28,7 +31,11 @@ config.mk:
 
 $(BUILD)/%.o: provisioner/%.c $(wildcard provisioner/*.h) config.mk
 	@mkdir -p $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Iprovisioner $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: provisioner/cli/%.c $(wildcard provisioner/*.h provisioner/cli/*.h) config.mk
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS) -Iprovisioner -Iprovisioner/cli $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libgotc.a: $(CORE_OBJ)
 	rm -f $@

@@ -97,6 +97,10 @@ typedef struct gotc {
 /* Set the error detail; returns code so callers can `return gotc_fail(...)`. */
 int gotc_fail(gotc_t *h, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Wrap the detail already in the handle: "PREFIX: previous detail" (the
+ * previous detail is copied first, never used as a format). */
+int gotc_wrap(gotc_t *h, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void gotc_emit(gotc_t *h, const struct gotc_event *ev);
 void gotc_info(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gotc_warn(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

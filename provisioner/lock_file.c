@@ -435,9 +435,9 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		if ((rc = plan_build(h, arg, &plans[np]))) {
 			/* the locked target's file is gone: a difference, like an edit */
 			if (rc == GOTC_ENOTFOUND)
-				rc = gotc_fail(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "
-								"on the search path: %s",
-					       path, want[i], arg, h->errbuf);
+				rc = gotc_wrap(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "
+								"on the search path",
+					       path, want[i], arg);
 			break;
 		}
 		np++;
