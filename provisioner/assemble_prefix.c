@@ -365,14 +365,11 @@ static char *target_origin(gotc_t *h, const struct target *t)
  * sources' targets (REPO/NAME and NAME) never replace each other. */
 static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
 {
-	char *info = path_join(prefix, "info"), *data = NULL, *have = NULL;
-	int rc = 0;
-	if (info && read_file(info, &data, NULL) == 0) {
-		char *save = NULL;
-		for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			if (str_starts(l, "file "))
-				have = l + 5;
-	}
+	struct store_info in;
+	/* an unreadable info is a damaged prefix: the new one replaces it */
+	int rc = store_info_read(h, prefix, STORE_INFO_PREFIX, &in);
+	const char *have = rc ? NULL : in.file;
+	rc = 0;
 	char *want = target_origin(h, t);
 	/* a bundle installs the targets it names, whatever was there */
 	if (have && want && strcmp(have, want) != 0 && strcmp(have, "bundle") != 0 &&
@@ -382,8 +379,7 @@ static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
 			       "first to replace it",
 			       t->name, have, want, t->name);
 	free(want);
-	free(data);
-	free(info);
+	store_info_free(&in);
 	return rc;
 }
 

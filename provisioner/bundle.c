@@ -481,13 +481,9 @@ static void problem(void *ctx, const char *kind, const char *path, const char *d
  * recipes: an entry cannot pass for another. */
 static int entry_key_matches(gotc_t *h, const char *label, const char *dir, const struct entry *e)
 {
-	char *info = path_join(dir, "info"), *text = NULL, *save = NULL;
-	bool ok = false;
-	if (info && read_file(info, &text, NULL) == 0)
-		for (char *l = strtok_r(text, "\n", &save); l && !ok; l = strtok_r(NULL, "\n", &save))
-			ok = str_starts(l, "key ") && strcmp(l + 4, e->key) == 0;
-	free(info);
-	free(text);
+	struct store_info in;
+	bool ok = store_info_read(h, dir, STORE_INFO_ENTRY, &in) == 0 && strcmp(in.key, e->key) == 0;
+	store_info_free(&in);
 	return ok ? 0
 		  : gotc_fail(h, GOTC_EVERIFY,
 			      "%s: store entry %s was not built from the recipes the bundle carries "
@@ -500,7 +496,8 @@ static int verify_entry(gotc_t *h, const char *label, const char *x, const struc
 {
 	char *dir = str_printf("%s/store/%s", x, s->name);
 	char *root = dir ? path_join(dir, "root") : NULL, *man = dir ? path_join(dir, "manifest") : NULL;
-	char *info = dir ? path_join(dir, "info") : NULL, *text = NULL;
+	char *info = dir ? path_join(dir, "info") : NULL;
+	struct store_info in = {0};
 	char mh[129], ih[129];
 	int rc = 0;
 	if (!root || !man || !info) {
@@ -508,9 +505,8 @@ static int verify_entry(gotc_t *h, const char *label, const char *x, const struc
 		goto out;
 	}
 	if (!is_dir(root) || hash_file(man, HASH_SHA256, mh) || hash_file(info, HASH_SHA256, ih) ||
-	    strcmp(mh, s->manifest) || strcmp(ih, s->info) || read_file(info, &text, NULL) ||
-	    !str_starts(text, "name ") || strncmp(text + 5, s->name, strlen(s->name)) ||
-	    text[5 + strlen(s->name)] != '\n') {
+	    strcmp(mh, s->manifest) || strcmp(ih, s->info) || store_info_read(h, dir, STORE_INFO_ENTRY, &in) ||
+	    strcmp(in.name, s->name)) {
 		rc = gotc_fail(h, GOTC_EVERIFY,
 			       "%s: store entry %s: its manifest or info is missing or differs from "
 			       "gotc-bundle.ini; nothing was installed (the bundle is damaged)",
@@ -527,7 +523,7 @@ static int verify_entry(gotc_t *h, const char *label, const char *x, const struc
 			       "%u extra); nothing was installed (the bundle is damaged)",
 			       label, s->name, r.modified, r.missing, r.extra);
 out:
-	free(text);
+	store_info_free(&in);
 	free(dir);
 	free(root);
 	free(man);

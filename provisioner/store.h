@@ -55,4 +55,63 @@ int manifest_list(gotc_t *h, const char *manifest, char ***paths);
 /* Paths (malloc'd). */
 char *store_path(gotc_t *h, const char *sub);
 
+/* ---- the info file (store_info.c: the only reader, one table of keys) ---- */
+enum store_info_kind { STORE_INFO_ENTRY, STORE_INFO_PREFIX };
+struct store_info {
+	char *path; /* the file read */
+	/* store entries */
+	char *name, *role, *recipe, *version, *key, *kernel_headers;
+	/* target prefixes */
+	char *target, *file, *prefix_id;
+	char **entries; /* every "entry" line, in order (NULL-terminated) */
+};
+/* Read DIR/info; GOTC_ESTORE naming the file (and line) when it cannot be
+ * read, is malformed or lacks a key the kind requires.  Free with
+ * store_info_free (also after a failure: it is zeroed). */
+int store_info_read(gotc_t *h, const char *dir, enum store_info_kind kind, struct store_info *in);
+/* The same from text already read (path only names it in errors). */
+int store_info_parse(gotc_t *h, const char *path, const char *text, enum store_info_kind kind,
+		     struct store_info *in);
+void store_info_free(struct store_info *in);
+
+/* ---- installed targets and the store's lifecycle (store_target.c) ---- */
+struct installed {
+	char *name;   /* targets/NAME */
+	char *prefix; /* the prefix directory, NULL when the link is broken */
+	int err;      /* 0, or why prefix/info could not be read (see errmsg) */
+	char *errmsg; /* malloc'd detail when err */
+	struct store_info info;
+};
+/* Every installed target, sorted by name (hidden names skipped).  strict:
+ * fail at the first target whose prefix or info cannot be read (detail in
+ * the handle); otherwise record err/errmsg per target.  Free with
+ * installed_free(v, n). */
+int target_list(gotc_t *h, bool strict, struct installed **v, size_t *n);
+void installed_free(struct installed *v, size_t n);
+
+/* What lifecycle operations report; the core never prints. */
+struct store_report {
+	/* a file differs from its manifest: "modified", "missing", "extra" */
+	void (*problem)(void *ctx, const char *kind, const char *path, const char *detail);
+	/* one item done: a deleted (or, dry, deletable) path and its bytes; a
+	 * verified directory.  rc != 0: it failed, detail in the handle. */
+	void (*item)(void *ctx, const char *path, uint64_t bytes, int rc);
+	void *ctx;
+	unsigned items, problems, errors;
+	uint64_t bytes;
+};
+
+/* Uninstall a target: remove targets/NAME (takes the lock), then discard its
+ * prefix.  GOTC_ENOTINST when there is no such link; an error (detail in
+ * the handle) when the prefix could not be discarded. */
+int target_remove(gotc_t *h, const char *name);
+/* Verify installed targets (names NULL: all) and each store entry they use,
+ * once.  Returns 0 when every name was checked (look at r->problems and
+ * r->errors), else the first error of a name that is not installed. */
+int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *r);
+/* Delete prefixes and store entries no installed target references (takes
+ * the lock).  Fails closed: when any installed target's prefix or info
+ * cannot be read, nothing is deleted and the error names the file. */
+int store_gc(gotc_t *h, bool dry, struct store_report *r);
+
 #endif

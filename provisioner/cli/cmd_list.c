@@ -1,10 +1,10 @@
 /* cmd_list.c - gotc list [--json]: installed targets and store entries. */
-#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "install.h"
+#include "store.h"
 #include "util.h"
 
 int cmd_list(struct cli *cli, int argc, char **argv)
@@ -13,33 +13,40 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	int ex = cli_json_only(cli_find("list"), argc, argv, &json);
 	if (ex >= 0)
 		return ex;
-	char *tdir = path_join(cli->h.home, "targets"), *sdir = path_join(cli->h.home, "store");
-	char **targets = tdir ? dir_list(tdir, "") : NULL, **entries = sdir ? dir_list(sdir, "") : NULL;
-	if (!targets || !entries) {
-		free(tdir);
+	struct installed *targets = NULL;
+	size_t nt = 0;
+	int rc = target_list(&cli->h, false, &targets, &nt);
+	if (rc)
+		return cli_error(cli, rc);
+	char *sdir = path_join(cli->h.home, "store");
+	char **entries = sdir ? dir_list(sdir, "") : NULL;
+	if (!entries) {
 		free(sdir);
-		strv_free(targets);
-		strv_free(entries);
-		return cli_error(cli, -12);
+		installed_free(targets, nt);
+		return cli_error(cli, gotc_fail(&cli->h, -ENOMEM, "out of memory"));
 	}
 	if (json)
 		printf("{\"home\": "), json_str(stdout, cli->h.home), printf(",\n \"targets\": [");
 	else
 		printf("targets in %s:\n", cli->h.home);
-	for (size_t i = 0; targets[i]; i++) {
-		char *pd = target_prefix_dir(&cli->h, targets[i]);
+	for (size_t i = 0; i < nt; i++) {
+		const struct installed *t = &targets[i];
 		if (json) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
-			json_str(stdout, targets[i]);
+			json_str(stdout, t->name);
 			printf(", \"prefix\": ");
-			json_str(stdout, pd ? pd : "");
+			json_str(stdout, t->prefix ? t->prefix : "");
+			if (t->err) {
+				printf(", \"error\": ");
+				json_str(stdout, t->errmsg ? t->errmsg : "");
+			}
 			printf("}");
 		} else {
-			printf("  %-28s %s\n", targets[i], pd ? pd : "(broken link)");
+			printf("  %-28s %s%s\n", t->name, t->prefix ? t->prefix : "(broken link)",
+			       t->prefix && t->err ? " (damaged: see gotc verify)" : "");
 		}
-		free(pd);
 	}
-	if (!json && !targets[0])
+	if (!json && !nt)
 		printf("  (none)\n");
 	printf(json ? "],\n \"entries\": [" : "store entries:\n");
 	for (size_t i = 0; entries[i]; i++) {
@@ -58,9 +65,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		printf("  (none)\n");
 	if (json)
 		printf("\n]}\n");
-	free(tdir);
 	free(sdir);
-	strv_free(targets);
 	strv_free(entries);
+	installed_free(targets, nt);
 	return EXIT_OK;
 }

@@ -108,6 +108,16 @@ out_has "verify reports extra" "extra-file"
 # --- remove and gc
 g remove fix-gcc
 check "remove" 0
+# gc fails closed: an installed target whose info cannot be read stops it
+cinfo="$(dirname "$(readlink -f "$GOTC_HOME/targets/fix-clang")")/info"
+mv "$cinfo" "$cinfo.away"
+g gc
+check "gc with an unreadable info fails" 1 "gotc: gc deleted nothing: cannot read $cinfo: No such file or directory"
+[ "$(store_count)" -eq 3 ] && [ -d "$GOTC_HOME/targets/fix-clang/" ] && ok "gc with an unreadable info deletes nothing" || notok "gc with an unreadable info deletes nothing" "$(ls "$GOTC_HOME/store")"
+g gc --dry-run
+check "gc --dry-run with an unreadable info fails too" 1
+[ ! -s "$T/out" ] && ok "gc --dry-run lists nothing for deletion" || notok "gc --dry-run lists nothing for deletion"
+mv "$cinfo.away" "$cinfo"
 g gc --dry-run
 check "gc --dry-run" 0
 out_has "gc --dry-run lists the gcc toolchain entry" "would delete $GOTC_HOME/store/toolchain-12.2.0-"

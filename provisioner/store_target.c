@@ -1,0 +1,294 @@
+/* store_target.c - the store's lifecycle after install: installed targets,
+ * remove, verify and gc.  The commands (cmd_list/remove/verify/gc.c) only
+ * render what these report. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "install.h"
+#include "store.h"
+#include "util.h"
+
+void installed_free(struct installed *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].name);
+		free(v[i].prefix);
+		free(v[i].errmsg);
+		store_info_free(&v[i].info);
+	}
+	free(v);
+}
+
+/* Resolve one targets/NAME: its prefix directory and that prefix's info. */
+static int resolve(gotc_t *h, struct installed *t)
+{
+	char *link = target_link_path(h, t->name);
+	int rc = 0;
+	if (!link)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	t->prefix = target_prefix_dir(h, t->name);
+	if (!t->prefix)
+		rc = gotc_fail(h, GOTC_ESTORE,
+			       "%s is not a link to a target prefix (run 'gotc remove %s')", link, t->name);
+	else if (!is_dir(t->prefix))
+		rc = gotc_fail(h, GOTC_ESTORE, "%s: its prefix %s is missing (run 'gotc remove %s')",
+			       link, t->prefix, t->name);
+	else
+		rc = store_info_read(h, t->prefix, STORE_INFO_PREFIX, &t->info);
+	free(link);
+	return rc;
+}
+
+int target_list(gotc_t *h, bool strict, struct installed **out, size_t *nout)
+{
+	char *tdir = path_join(h->home, "targets");
+	char **names = NULL;
+	struct installed *v = NULL;
+	size_t n = 0;
+	int rc = 0;
+	*out = NULL;
+	*nout = 0;
+	if (!tdir || !(names = dir_list(tdir, ""))) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* dir_list sees an unreadable directory as empty: gc must not */
+	DIR *d = opendir(tdir);
+	if (!d && errno != ENOENT) {
+		rc = gotc_fail(h, -errno, "cannot read %s: %s", tdir, strerror(errno));
+		goto out;
+	}
+	if (d)
+		closedir(d);
+	if (!(v = calloc(strv_len(names) + 1, sizeof(*v)))) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (; names[n]; n++) {
+		struct installed *t = &v[n];
+		if (!(t->name = str_dup(names[n]))) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			n++;
+			goto out;
+		}
+		int r = resolve(h, t);
+		if (r && (strict || r == -ENOMEM)) {
+			rc = r;
+			n++;
+			goto out;
+		}
+		if (r) {
+			t->err = r;
+			t->errmsg = str_dup(h->errbuf);
+		}
+	}
+out:
+	if (rc) {
+		installed_free(v, n);
+	} else {
+		*out = v;
+		*nout = n;
+	}
+	strv_free(names);
+	free(tdir);
+	return rc;
+}
+
+int target_remove(gotc_t *h, const char *name)
+{
+	char *link = target_link_path(h, name), *pd = NULL;
+	int rc, lock = store_lock(h);
+	if (lock < 0) {
+		free(link);
+		return lock;
+	}
+	if (!link) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	pd = target_prefix_dir(h, name);
+	/* the link goes first: the target is uninstalled in one step, and a
+	 * prefix left behind is no longer referenced (gc deletes it) */
+	if (unlink(link) < 0) {
+		rc = errno == ENOENT ? gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed", name)
+				     : gotc_fail(h, -errno, "cannot remove %s: %s", link, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+	if (pd && is_dir(pd) && (rc = store_discard(h, pd)))
+		rc = gotc_wrap(h, rc, "target '%s' is uninstalled, but its prefix was not deleted (run 'gotc gc')",
+			       name);
+out:
+	store_unlock(lock);
+	free(link);
+	free(pd);
+	return rc;
+}
+
+static void note(struct store_report *r, const char *path, uint64_t bytes, int rc)
+{
+	r->items++;
+	r->bytes += bytes;
+	if (rc)
+		r->errors++;
+	if (r->item)
+		r->item(r->ctx, path, bytes, rc);
+}
+
+struct where {
+	struct store_report *r;
+	const char *root;
+};
+
+static void problem(void *ctx, const char *kind, const char *path, const char *detail)
+{
+	struct where *w = ctx;
+	char *full = str_printf("%s/%s", w->root, path);
+	w->r->problems++;
+	if (w->r->problem)
+		w->r->problem(w->r->ctx, kind, full ? full : path, detail);
+	free(full);
+}
+
+/* Verify one directory holding root/ and manifest. */
+static int verify_dir(gotc_t *h, const char *dir, struct store_report *r)
+{
+	char *root = path_join(dir, "root"), *man = path_join(dir, "manifest");
+	struct where w = {r, root};
+	struct verify_report vr = {.problem = problem, .ctx = &w};
+	int rc = root && man ? manifest_verify(h, root, man, &vr) : gotc_fail(h, -ENOMEM, "out of memory");
+	note(r, dir, 0, rc);
+	free(root);
+	free(man);
+	return rc;
+}
+
+int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *r)
+{
+	struct installed *all = NULL;
+	size_t nall = 0;
+	char **done = NULL;
+	int rc = 0;
+	if (!names && (rc = target_list(h, false, &all, &nall)))
+		return rc;
+	size_t count = names ? n : nall;
+	for (size_t i = 0; i < count && rc != -ENOMEM; i++) {
+		struct installed one = {0}, *t = names ? &one : &all[i];
+		if (names && !(one.name = str_dup(names[i]))) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			break;
+		}
+		struct stat st;
+		char *link = names ? target_link_path(h, one.name) : NULL;
+		bool absent = link && lstat(link, &st) < 0;
+		free(link);
+		if (absent) {
+			note(r, one.name, 0, gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed", one.name));
+		} else if (names && (one.err = resolve(h, &one))) {
+			note(r, one.name, 0, one.err);
+		} else if (t->err) {
+			note(r, t->name, 0, gotc_fail(h, t->err, "%s", t->errmsg ? t->errmsg : ""));
+		} else {
+			verify_dir(h, t->prefix, r);
+			for (char **e = t->info.entries; e && *e; e++) {
+				bool seen = false;
+				for (size_t k = 0; done && done[k] && !seen; k++)
+					seen = strcmp(done[k], *e) == 0;
+				if (seen)
+					continue;
+				char *ed = str_printf("%s/store/%s", h->home, *e);
+				if (!ed || strv_push(&done, *e)) {
+					free(ed);
+					rc = gotc_fail(h, -ENOMEM, "out of memory");
+					break;
+				}
+				verify_dir(h, ed, r);
+				free(ed);
+			}
+		}
+		if (names) {
+			free(one.name);
+			free(one.prefix);
+			store_info_free(&one.info);
+		}
+	}
+	strv_free(done);
+	installed_free(all, nall);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+static bool listed(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Delete (or, dry, report) every visible name in dir that keep lacks. */
+static int sweep(gotc_t *h, const char *dir, char *const *keep, bool dry, struct store_report *r)
+{
+	char **names = dir_list(dir, "");
+	if (!names)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	for (size_t i = 0; names[i]; i++) {
+		if (listed(keep, names[i]))
+			continue;
+		char *p = path_join(dir, names[i]);
+		if (!p) {
+			strv_free(names);
+			return gotc_fail(h, -ENOMEM, "out of memory");
+		}
+		uint64_t sz = dir_size(p);
+		note(r, p, sz, dry ? 0 : store_discard(h, p));
+		free(p);
+	}
+	strv_free(names);
+	return 0;
+}
+
+int store_gc(gotc_t *h, bool dry, struct store_report *r)
+{
+	struct installed *v = NULL;
+	size_t n = 0;
+	char **entries = NULL, **prefixes = NULL;
+	char *sdir = path_join(h->home, "store"), *pdir = path_join(h->home, "prefixes");
+	int rc, lock = store_lock(h);
+	if (lock < 0) {
+		free(sdir);
+		free(pdir);
+		return lock;
+	}
+	store_clean_staging(h);
+	if (!sdir || !pdir) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Every reference first: one that cannot be resolved stops gc before
+	 * anything is deleted. */
+	if ((rc = target_list(h, true, &v, &n))) {
+		rc = gotc_wrap(h, rc, "gc deleted nothing");
+		goto out;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (strv_push(&prefixes, path_basename(v[i].prefix)))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		for (char **e = v[i].info.entries; e && *e && !rc; e++)
+			if (strv_push(&entries, *e))
+				rc = gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	if (!rc && !(rc = sweep(h, pdir, prefixes, dry, r)))
+		rc = sweep(h, sdir, entries, dry, r);
+out:
+	store_unlock(lock);
+	installed_free(v, n);
+	strv_free(entries);
+	strv_free(prefixes);
+	free(sdir);
+	free(pdir);
+	return rc;
+}
