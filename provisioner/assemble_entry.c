@@ -290,6 +290,8 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 	}
 	rm_rf(tmp);
 	rm_rf(ktmp);
+	if (e->role == ER_SYSROOT && (rc = sysroot_fix_scripts(h, root, NULL)))
+		goto out;
 	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s", e->name,
 			  e->role == ER_GO ? "go" : e->role == ER_TOOLCHAIN ? "toolchain" : "sysroot",
 			  r->name, r->version, e->key, e->kernel ? "kernel_headers " : "",

@@ -215,6 +215,17 @@ static int wrapper(struct wctx *w, const char *name, const char *tool, enum wrap
 			rc = add_flags(w, &b, clang ? sr->clang_cxx_flags : sr->gcc_cxx_flags, exe);
 		if (!rc && sr)
 			rc = add_flags(w, &b, clang ? sr->clang_flags : sr->gcc_flags, exe);
+		/* After the libc headers and libraries, the multiarch dirs the
+		 * distribution's -dev packages use, as a native compiler does. */
+		if (!rc)
+			rc = add_flags(w, &b,
+				       "-idirafter ${sysroot}/usr/include/${triple} -idirafter ${sysroot}/usr/include"
+				       " -L${sysroot}/usr/lib/${triple} -L${sysroot}/lib/${triple}",
+				       exe);
+		if (!rc && !clang)
+			rc = add_flags(w, &b,
+				       "-Wl,-rpath-link,${sysroot}/usr/lib/${triple}:${sysroot}/lib/${triple}",
+				       exe);
 	}
 	buf_puts(&b, " \"$@\"\n");
 	if (!rc)

@@ -21,6 +21,9 @@ int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_on
 int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
 /* Build and swap in the target prefix for p (lock held, entries present). */
 int assemble_prefix(gotc_t *h, const struct plan *p);
+/* Rewrite every linker script under root (a sysroot) so its absolute members
+ * resolve inside the sysroot ("=/PATH"); *count (optional) = scripts changed. */
+int sysroot_fix_scripts(gotc_t *h, const char *root, int *count);
 
 struct env_file {
 	const char *format, *file;

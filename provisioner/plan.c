@@ -68,6 +68,8 @@ static int make_entry(gotc_t *h, struct plan *p, enum entry_role role, const cha
 	e->kernel = kernel;
 	key_str(&b, "role", kind);
 	key_recipe(&b, r);
+	if (role == ER_SYSROOT) /* how the tree is fixed up after unpacking (assemble_sysroot.c) */
+		key_str(&b, "fixups", "linker-scripts-1");
 	if (kernel) {
 		key_str(&b, "runtime_root", r->runtime_root);
 		key_str(&b, "sysroot", r->sysroot_dir);

@@ -51,6 +51,11 @@ for t in $targets; do
 			\$GOTC_QEMU -L \"\$GOTC_QEMU_LD_PREFIX\" -E LD_LIBRARY_PATH=/lib ./probe-bin" \
 			>"$w/$1.out" 2>&1
 	}
+	# run_cmd DIR CMD: a command in the env, in $w/DIR; output in $w/DIR.out
+	run_cmd() {
+		env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" \
+			sh -c ". \"\$(\"$GOTC_BIN\" env $t)\" && cd \"$w/$1\" && $2" >"$w/$1.out" 2>&1
+	}
 	if [ $musl = no ]; then
 		if run_in_env probe; then
 			want="GOARCH=$goarch
@@ -97,6 +102,20 @@ C=4"
 			notok "$t: build and run the C probe" "$(tail -15 "$w/probe-c.out")"
 		fi
 	fi
+	case $t in debian12-x86_64*)
+		# libc6-dev-amd64-cross's libm.a is a linker script naming native
+		# absolute paths: gotc rewrites its members into the sysroot
+		cp -R "$ROOT/tests/e2e/packages/static-lm" "$w/"
+		if run_cmd static-lm 'go build -ldflags=-extldflags=-static -o lm . && $GOTC_QEMU ./lm' &&
+			[ "$(cat "$w/static-lm.out")" = "libm=0.742058" ] && file "$w/static-lm/lm" | grep -q 'statically linked'; then
+			ok "$t: static cgo -lm builds and runs under qemu"
+			g check "$t" "$w/static-lm/lm"
+			check "$t: gotc check of the static -lm binary" 0
+		else
+			res=fail
+			notok "$t: static cgo -lm" "$(tail -15 "$w/static-lm.out")"
+		fi
+	esac
 	matrix="$matrix
 # matrix $t $res ($(($(date +%s) - tstart)) s)"
 	rm -rf "$w"

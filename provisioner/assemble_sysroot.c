@@ -1,0 +1,172 @@
+/* assemble_sysroot.c - fix-ups that make an unpacked sysroot usable from
+ * wherever it lives.
+ *
+ * Distribution packages install linker scripts (libc.so, libm.so, libm.a,
+ * libpthread.so...) that name their members by absolute native paths:
+ *   GROUP ( /usr/lib/x86_64-linux-gnu/libm-2.36.a /usr/lib/x86_64-linux-gnu/libmvec.a )
+ * Inside a sysroot such a path either does not exist (the cross packages keep
+ * the archives in usr/TRIPLE/lib) or only resolves when the linker decides the
+ * script lies inside its --sysroot, which it does after resolving symlinks.
+ * Every absolute member is rewritten to "=/PATH", the linker's explicit
+ * "inside the sysroot" spelling (GNU ld and lld), naming the file that exists
+ * in this tree: the same path if it exists, else the file of that name next to
+ * the script.  Absolute symlinks are made relative by the unpacker.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "install.h"
+#include "util.h"
+
+#define SCRIPT_MAX (64 * 1024)
+
+static bool lib_name(const char *n)
+{
+	return str_ends(n, ".so") || str_ends(n, ".a") || strstr(n, ".so.") != NULL;
+}
+
+/* A linker script: small, text, with an INPUT or GROUP command. */
+static bool is_script(const char *s, size_t n)
+{
+	if (n < 6 || memchr(s, '\0', n))
+		return false;
+	if (!memcmp(s, "\177ELF", 4) || !memcmp(s, "!<arch>", n < 7 ? n : 7))
+		return false;
+	return strstr(s, "GROUP") || strstr(s, "INPUT");
+}
+
+/* root/rel exists (any type, symlinks followed within the tree's own links). */
+static bool exists_in(const char *root, const char *rel)
+{
+	char *p = path_join(root, rel);
+	struct stat st;
+	bool ok = p && stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+	free(p);
+	return ok;
+}
+
+/* The sysroot-relative spelling of member path (absolute), or NULL to keep it. */
+static char *member_in(const char *root, const char *dir_rel, const char *path)
+{
+	if (exists_in(root, path + 1))
+		return str_printf("=%s", path);
+	const char *base = path_basename(path);
+	char *near = str_printf("%s/%s", dir_rel, base);
+	if (near && exists_in(root, near)) {
+		char *r = str_printf("=/%s", near);
+		free(near);
+		return r;
+	}
+	free(near);
+	return NULL;
+}
+
+/* Rewrite one script's text; *changed set when anything changed. */
+static char *rewrite(const char *root, const char *dir_rel, const char *s, bool *changed)
+{
+	struct buf b;
+	buf_init(&b);
+	*changed = false;
+	while (*s) {
+		if (s[0] == '/' && s[1] == '*') { /* a comment, kept as it is */
+			const char *end = strstr(s + 2, "*/");
+			size_t n = end ? (size_t)(end + 2 - s) : strlen(s);
+			buf_add(&b, s, n);
+			s += n;
+		} else if (*s == '/') {
+			size_t n = strcspn(s, " \t\r\n()");
+			char *path = str_ndup(s, n);
+			char *to = path ? member_in(root, dir_rel, path) : NULL;
+			if (to) {
+				buf_puts(&b, to);
+				*changed = true;
+			} else {
+				buf_add(&b, s, n);
+			}
+			free(to);
+			free(path);
+			s += n;
+		} else if (*s == '=' || (*s != ' ' && *s != '\t' && *s != '\n' && *s != '(' && *s != ')')) {
+			size_t n = strcspn(s, " \t\r\n()");
+			buf_add(&b, s, n ? n : 1);
+			s += n ? n : 1;
+		} else {
+			buf_putc(&b, *s++);
+		}
+	}
+	return buf_steal(&b);
+}
+
+static int fix_file(gotc_t *h, const char *root, const char *dir_rel, const char *path, int *count)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SCRIPT_MAX)
+		return 0;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = read_file(path, &text, &len);
+	if (rc)
+		return gotc_fail(h, rc, "read %s: %s", path, strerror(-rc));
+	if (is_script(text, len)) {
+		bool changed = false;
+		char *out = rewrite(root, dir_rel, text, &changed);
+		if (!out)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		else if (changed && (rc = write_file_atomic(path, out, strlen(out), st.st_mode & 0777)))
+			rc = gotc_fail(h, rc, "write %s: %s", path, strerror(-rc));
+		else if (changed)
+			++*count;
+		free(out);
+	}
+	free(text);
+	return rc;
+}
+
+static int walk(gotc_t *h, const char *root, const char *rel, int depth, int *count)
+{
+	char *dir = rel[0] ? path_join(root, rel) : strdup(root);
+	if (!dir)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	DIR *d = opendir(dir);
+	int rc = 0;
+	if (!d) {
+		rc = gotc_fail(h, -errno, "opendir %s: %s", dir, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		const char *n = de->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		char *sub = rel[0] ? str_printf("%s/%s", rel, n) : strdup(n);
+		char *full = sub ? path_join(root, sub) : NULL;
+		struct stat st;
+		if (!sub || !full)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		else if (lstat(full, &st) < 0)
+			rc = gotc_fail(h, -errno, "lstat %s: %s", full, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && depth < 32)
+			rc = walk(h, root, sub, depth + 1, count);
+		else if (S_ISREG(st.st_mode) && lib_name(n))
+			rc = fix_file(h, root, rel, full, count);
+		free(sub);
+		free(full);
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
+int sysroot_fix_scripts(gotc_t *h, const char *root, int *count)
+{
+	int n = 0;
+	int rc = walk(h, root, "", 0, &n);
+	if (count)
+		*count = n;
+	return rc;
+}

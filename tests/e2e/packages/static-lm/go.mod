@@ -1,0 +1,3 @@
+module gotc.test/staticlm
+
+go 1.19
