@@ -27,7 +27,7 @@ out=$(cd "$T" && sh -c ". \"$ENVF\"; echo \"\$GOARCH|\$CGO_ENABLED|\$GOTOOLCHAIN
 case $out in
 "arm64|1|local|\$(touch PWNED) \`touch PWNED2\` 'q' \"dq\"  two  spaces
 go version go1.19.8 linux/amd64
-cc:$GOTC_HOME/store/toolchain-"*"/root/usr/lib/x86_64-linux-gnu:--sysroot=$GOTC_HOME/store/sysroot-"*"/root -c x.c
+cc:$GOTC_HOME/store/toolchain-"*"/root/usr/lib/x86_64-linux-gnu:--sysroot=$GOTC_HOME/store/sysroot-"*"/root -idirafter "*"/usr/include/aarch64-linux-gnu -idirafter "*"/usr/include -L"*"/usr/lib/aarch64-linux-gnu -L"*"/lib/aarch64-linux-gnu -Wl,-rpath-link,"*"/usr/lib/aarch64-linux-gnu:"*"/lib/aarch64-linux-gnu -c x.c
 ar:rcs") ok "env sourced in sh: values, go on PATH, CC wrapper passes --sysroot, libdir only for the tool (no empty entry)" ;;
 *) notok "env sourced in sh" "got: $out" ;;
 esac
