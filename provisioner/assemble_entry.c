@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "install.h"
@@ -23,6 +24,8 @@
  * it gives up with -ESTALE and the entry is built again from the final,
  * verified file. */
 struct follow {
+	gotc_t *h;
+	double last; /* last progress event */
 	const struct artifact *a;
 	const char *final;
 	int fd;
@@ -37,6 +40,7 @@ static int follow_open(gotc_t *h, struct follow *f, const struct artifact *a, bo
 	if (!part)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	memset(f, 0, sizeof(*f));
+	f->h = h;
 	f->a = a;
 	f->final = a->cache_path;
 	f->fd = -1;
@@ -49,6 +53,20 @@ static int follow_open(gotc_t *h, struct follow *f, const struct artifact *a, bo
 	return f->hs ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
 }
 
+/* Unpack progress: archive bytes read of the declared size, ten times a second. */
+static void follow_progress(struct follow *f)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (t - f->last < 0.1)
+		return;
+	f->last = t;
+	struct gotc_event ev = {.type = GOTC_EV_UNPACK_PROGRESS, .name = f->a->src->name,
+				.now = f->off, .total = f->a->src->size};
+	gotc_emit(f->h, &ev);
+}
+
 static long follow_read(void *ctx, void *buf, size_t len)
 {
 	struct follow *f = ctx;
@@ -57,6 +75,7 @@ static long follow_read(void *ctx, void *buf, size_t len)
 		if (n > 0) {
 			hasher_update(f->hs, buf, (size_t)n);
 			f->off += (uint64_t)n;
+			follow_progress(f);
 			return (long)n;
 		}
 		if (n < 0 && errno == EINTR)
@@ -134,7 +153,7 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 			rc = -ESTALE; /* the archive looked bad because its bytes were not the real ones */
 		if (!rc) {
 			struct gotc_event done = {.type = GOTC_EV_STEP_DONE, .name = a->src->name,
-						  .now = o.written};
+						  .msg = "unpack", .now = o.written};
 			gotc_emit(h, &done);
 		}
 	}
@@ -302,6 +321,11 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 	}
 	gotc_test_point(h, "unpacked");
 	rc = store_commit(h, stage, dest, info);
+	if (!rc) {
+		struct gotc_event done = {.type = GOTC_EV_STEP_DONE, .name = e->name,
+					  .msg = "assemble", .now = dir_size(dest)};
+		gotc_emit(h, &done);
+	}
 out:
 	if (rc && stage)
 		rm_rf(stage);

@@ -44,11 +44,16 @@ enum gotc_event_type {
 	GOTC_EV_FETCH_RETRY,	/* name, url, msg (cause), attempt         */
 	GOTC_EV_FETCH_DONE,	/* name, now (bytes), msg "cached"/NULL    */
 	GOTC_EV_FETCH_FAIL,	/* name, msg (the error)                   */
-	GOTC_EV_STEP_START,	/* name (store entry), msg (what)          */
-	GOTC_EV_STEP_DONE,	/* name, now (bytes written)               */
+	GOTC_EV_STEP_START,	/* name (store entry or artifact), msg: "assemble", "unpack", ... */
+	GOTC_EV_STEP_DONE,	/* name, msg (the step), now (bytes written; for
+				   "assemble": the entry's size in the store) */
 	GOTC_EV_LOCK_WAIT,	/* msg: lock path                          */
 	GOTC_EV_INFO,		/* msg (shown with -v)                     */
 	GOTC_EV_WARN,		/* msg                                     */
+	GOTC_EV_PLAN,		/* an install begins: total (declared bytes to
+				   fetch), n_artifacts, n_entries (to assemble) */
+	GOTC_EV_UNPACK_PROGRESS, /* name (artifact), now (archive bytes read),
+				    total (its declared size, 0 = unknown) */
 };
 
 struct gotc_event {
@@ -60,6 +65,7 @@ struct gotc_event {
 	uint64_t now;
 	uint64_t total;
 	int attempt;
+	int n_artifacts, n_entries; /* GOTC_EV_PLAN */
 };
 
 typedef void (*gotc_event_fn)(const struct gotc_event *ev, void *ctx);

@@ -1,6 +1,7 @@
 /* install.c - gotc install: plans -> fetch -> entries -> prefixes, under the lock. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -93,15 +94,59 @@ static int req_add(gotc_t *h, struct fetch_req **reqs, size_t *nreq, const struc
 /* Entries are assembled by worker processes, one per core, started with the
  * downloads: a worker unpacks each archive while it arrives (verifying the
  * bytes it read, see assemble_entry.c), so downloading, decompressing and
- * hashing overlap on every core.  A worker reports its error text through a
- * pipe. */
+ * hashing overlap on every core.  A worker sends its events (unpack progress,
+ * steps done) and at the end its error through a pipe, as records the main
+ * process reads while it downloads and waits; it re-emits the events, so the
+ * front end shows what every worker does. */
+struct wire {
+	uint32_t type; /* enum gotc_event_type, or WIRE_ERROR */
+	int32_t code;  /* WIRE_ERROR: the error code */
+	uint64_t now, total;
+	uint32_t nlen, mlen; /* name and msg bytes that follow */
+};
+#define WIRE_ERROR 0xffffu
+#define WIRE_MAX 4096 /* one record, written at once (PIPE_BUF) */
+
+static void wire_send(int fd, uint32_t type, int code, uint64_t now, uint64_t total,
+		      const char *name, const char *msg)
+{
+	char rec[WIRE_MAX];
+	struct wire w = {.type = type, .code = code, .now = now, .total = total};
+	size_t nlen = name ? strlen(name) : 0, mlen = msg ? strlen(msg) : 0;
+	if (nlen > 512)
+		nlen = 512;
+	if (mlen > sizeof(rec) - sizeof(w) - nlen)
+		mlen = sizeof(rec) - sizeof(w) - nlen;
+	w.nlen = (uint32_t)nlen;
+	w.mlen = (uint32_t)mlen;
+	memcpy(rec, &w, sizeof(w));
+	if (nlen)
+		memcpy(rec + sizeof(w), name, nlen);
+	if (mlen)
+		memcpy(rec + sizeof(w) + nlen, msg, mlen);
+	size_t len = sizeof(w) + nlen + mlen;
+	ssize_t n;
+	do
+		n = write(fd, rec, len);
+	while (n < 0 && errno == EINTR);
+}
+
+/* A worker's event callback: everything goes to the main process. */
+static void wire_event(const struct gotc_event *ev, void *ctx)
+{
+	wire_send(*(int *)ctx, (uint32_t)ev->type, 0, ev->now, ev->total, ev->name, ev->msg);
+}
+
 struct builder {
 	const struct entry *e;
 	const struct plan *owner;
 	uint64_t bytes;	/* declared download size, to start the biggest first */
 	pid_t pid;	/* running worker, or 0 */
-	int fd;		/* read end of its error pipe */
-	bool started, done;
+	int fd;		/* read end of its pipe */
+	struct buf in;	/* bytes read from it, not yet a whole record */
+	int code;	/* its WIRE_ERROR record: code and text */
+	char *msg;
+	bool started, done, eof;
 };
 
 struct builders {
@@ -113,18 +158,75 @@ struct builders {
 	bool killed; /* workers were stopped on purpose: their end is no error */
 };
 
+/* Re-emit the whole records in b->in; keep a partial one. */
+static void builder_records(struct builders *bs, struct builder *b)
+{
+	size_t off = 0;
+	while (b->in.len - off >= sizeof(struct wire)) {
+		struct wire w;
+		memcpy(&w, b->in.s + off, sizeof(w));
+		size_t len = sizeof(w) + (size_t)w.nlen + w.mlen;
+		if (len > WIRE_MAX) {
+			off = b->in.len; /* not ours: drop it */
+			break;
+		}
+		if (b->in.len - off < len)
+			break;
+		char *name = str_ndup(b->in.s + off + sizeof(w), w.nlen);
+		char *msg = str_ndup(b->in.s + off + sizeof(w) + w.nlen, w.mlen);
+		if (w.type == WIRE_ERROR) {
+			free(b->msg);
+			b->code = w.code;
+			b->msg = msg;
+			msg = NULL;
+		} else if (w.type <= GOTC_EV_UNPACK_PROGRESS) {
+			struct gotc_event ev = {.type = (enum gotc_event_type)w.type, .name = name,
+						.msg = msg, .now = w.now, .total = w.total};
+			gotc_emit(bs->h, &ev);
+		}
+		free(name);
+		free(msg);
+		off += len;
+	}
+	memmove(b->in.s, b->in.s + off, b->in.len - off);
+	b->in.len -= off;
+}
+
+/* Read what the worker sent so far (the pipe does not block). */
+static void builder_drain(struct builders *bs, struct builder *b)
+{
+	char tmp[8192];
+	while (b->fd >= 0 && !b->eof) {
+		ssize_t n = read(b->fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			b->eof = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+			break;
+		}
+		buf_add(&b->in, tmp, (size_t)n);
+	}
+	if (b->in.len)
+		builder_records(bs, b);
+}
+
+static void builders_drain(struct builders *bs)
+{
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].pid)
+			builder_drain(bs, &bs->v[i]);
+}
+
 static void builder_spawn(struct builders *bs, struct builder *b)
 {
 	gotc_t *h = bs->h;
 	int p[2];
-	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = b->e->name, .msg = "assemble"};
 	b->started = true;
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "pipe: %s", strerror(errno));
 		b->done = true;
 		return;
 	}
-	gotc_emit(h, &ev);
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -132,15 +234,16 @@ static void builder_spawn(struct builders *bs, struct builder *b)
 		/* a worker dies with the main process (kill -9 gotc): its staging
 		 * directory is then cleaned by the next run */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		signal(SIGINT, SIG_IGN); /* Ctrl-C: the main process decides */
+		signal(SIGTERM, SIG_DFL);
 		if (getppid() != (pid_t)h->pid)
 			_exit(1);
-		h->event = NULL; /* the main process renders; workers stay silent */
+		/* the main process renders what workers report */
+		h->event = wire_event;
+		h->event_ctx = &p[1];
 		int rc = assemble_entry(h, b->owner, b->e);
-		if (rc) {
-			int code = rc;
-			if (write(p[1], &code, sizeof(code)) < 0 || write(p[1], h->errbuf, strlen(h->errbuf)) < 0)
-				_exit(3);
-		}
+		if (rc)
+			wire_send(p[1], WIRE_ERROR, rc, 0, 0, NULL, h->errbuf);
 		_exit(rc ? 1 : 0);
 	}
 	close(p[1]);
@@ -150,46 +253,63 @@ static void builder_spawn(struct builders *bs, struct builder *b)
 		b->done = true;
 		return;
 	}
+	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
 	b->pid = pid;
 	b->fd = p[0];
+	buf_init(&b->in);
 	bs->running++;
 }
 
 static void builder_reaped(struct builders *bs, struct builder *b, int status)
 {
 	gotc_t *h = bs->h;
-	char msg[sizeof(h->errbuf)];
-	int code = 0;
-	ssize_t n = read(b->fd, &code, sizeof(code));
-	ssize_t m = n == (ssize_t)sizeof(code) ? read(b->fd, msg, sizeof(msg) - 1) : 0;
+	builder_drain(bs, b);
 	close(b->fd);
+	b->fd = -1;
+	buf_free(&b->in);
 	b->pid = 0;
 	b->done = true;
 	bs->running--;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		struct gotc_event ev = {.type = GOTC_EV_STEP_DONE, .name = b->e->name};
-		gotc_emit(h, &ev);
 		gotc_test_point(h, "committed");
-		return;
+		goto out;
 	}
 	if (bs->rc || bs->killed)
-		return;
-	if (n == (ssize_t)sizeof(code) && m >= 0) {
-		msg[m] = '\0';
-		bs->rc = gotc_fail(h, code, "%s", msg);
-	} else {
+		goto out;
+	if (b->msg)
+		bs->rc = gotc_fail(h, b->code, "%s", b->msg);
+	else
 		bs->rc = gotc_fail(h, GOTC_EASSEMBLE, "assembling %s: worker %s %d", b->e->name,
 				   WIFSIGNALED(status) ? "killed by signal" : "exited with status",
 				   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	}
+out:
+	free(b->msg);
+	b->msg = NULL;
 }
 
-/* Reap finished workers (blocking: wait for one), then start ready ones. */
+/* Read the workers' pipes (block: wait up to 100 ms for news), reap the
+ * finished workers, then start ready ones. */
 static void builders_step(struct builders *bs, bool block)
 {
+	if (block && bs->running) {
+		struct pollfd pf[64];
+		nfds_t np = 0;
+		for (size_t i = 0; i < bs->n && np < 64; i++)
+			if (bs->v[i].pid && !bs->v[i].eof)
+				pf[np++] = (struct pollfd){.fd = bs->v[i].fd, .events = POLLIN};
+		if (np)
+			poll(pf, np, 100);
+	}
+	builders_drain(bs);
+	bool all_eof = bs->running > 0;
+	for (size_t i = 0; i < bs->n; i++)
+		if (bs->v[i].pid && !bs->v[i].eof)
+			all_eof = false;
+	/* wait for an exit only when every running worker closed its pipe */
+	int flags = block && all_eof ? 0 : WNOHANG;
 	for (;;) {
 		int status;
-		pid_t pid = bs->running ? waitpid(-1, &status, block ? 0 : WNOHANG) : 0;
+		pid_t pid = bs->running ? waitpid(-1, &status, flags) : 0;
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid <= 0)
@@ -197,7 +317,7 @@ static void builders_step(struct builders *bs, bool block)
 		for (size_t i = 0; i < bs->n; i++)
 			if (bs->v[i].pid == pid)
 				builder_reaped(bs, &bs->v[i], status);
-		block = false;
+		flags = WNOHANG;
 	}
 	for (size_t i = 0; i < bs->n && bs->running < bs->max && !bs->rc; i++) {
 		struct builder *b = &bs->v[i];
@@ -212,6 +332,23 @@ static int on_fetched(struct fetch_req *r, void *ctx)
 	(void)r;
 	builders_step(bs, false); /* reap finished workers, start waiting ones */
 	return bs->rc;		  /* a worker failed: no point downloading more */
+}
+
+/* While downloading: the fetcher's progress events are the moments to read
+ * the workers' pipes too (the front end gets both). */
+struct relay {
+	gotc_event_fn fn;
+	void *ctx;
+	struct builders *bs;
+};
+
+static void relay_event(const struct gotc_event *ev, void *ctx)
+{
+	struct relay *r = ctx;
+	if (r->fn)
+		r->fn(ev, r->ctx);
+	if (ev->type == GOTC_EV_FETCH_PROGRESS)
+		builders_drain(r->bs);
 }
 
 static int by_bytes(const void *a, const void *b)
@@ -260,9 +397,21 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 	}
 	if (bs.n)
 		qsort(bs.v, bs.n, sizeof(*bs.v), by_bytes);
+	uint64_t total = 0;
+	for (size_t k = 0; k < nreq; k++)
+		total += reqs[k].size;
+	struct gotc_event plan_ev = {.type = GOTC_EV_PLAN, .total = total, .n_artifacts = (int)nreq,
+				     .n_entries = (int)bs.n};
+	gotc_emit(h, &plan_ev);
 	builders_step(&bs, false);
-	if (nreq)
+	if (nreq) {
+		struct relay relay = {.fn = h->event, .ctx = h->event_ctx, .bs = &bs};
+		h->event = relay_event;
+		h->event_ctx = &relay;
 		rc = fetch_all_cb(h, reqs, nreq, on_fetched, &bs);
+		h->event = relay.fn;
+		h->event_ctx = relay.ctx;
+	}
 	if (rc) {
 		/* workers may wait for a download that will never come */
 		bs.max = 0;

@@ -15,7 +15,10 @@ struct cli {
 	gotc_t h;
 	int verbose; /* -v count */
 	int quiet;
-	bool tty;    /* stderr is a terminal: live progress */
+	bool tty;    /* stderr is a terminal */
+	bool live;   /* ... and TERM is not dumb: live progress, cursor codes */
+	bool color_out, color_err; /* colours on stdout / stderr (TTY, no NO_COLOR) */
+	const char *home_opt; /* --home as given, for the hints gotc prints */
 	const char *argv0;
 	char *exe_dir;
 	void *progress; /* cli_progress state */
@@ -46,12 +49,31 @@ int cli_json_only(const struct cmd *c, int argc, char **argv, bool *json);
 /* -j/--jobs N into the handle: 0, or the usage error's exit status. */
 int cli_jobs(struct cli *cli, const struct cmd *c, const char *arg);
 
+/* The command that puts target's env in a POSIX shell, exactly runnable:
+ * . "$(gotc [--home DIR] env TARGET)" (malloc'd, NULL if out of memory). */
+char *cli_hint_env(const struct cli *cli, const char *target);
+/* s quoted for a POSIX shell when it needs it (malloc'd). */
+char *cli_shell_quote(const char *s);
+
 /* JSON string literal on f. */
 void json_str(FILE *f, const char *s);
 
 /* Event rendering (cli_progress.c). */
 void cli_progress_init(struct cli *cli);
+/* Erase the live region before printing anything else on the terminal. */
+void cli_progress_clear(struct cli *cli);
+/* "in 25.9 s: 127 MiB fetched, 676 MiB in the store" for the install that
+ * just ran; false when it had nothing to do. */
+bool cli_progress_summary(struct cli *cli, char *out, size_t n);
 void cli_progress_done(struct cli *cli);
+/* 1536 -> "1.5 KiB" */
+void cli_human(char *out, size_t n, double bytes);
+
+/* Colours (cli_color.c): on a terminal unless NO_COLOR is set or TERM=dumb;
+ * cli_color returns the escape sequence for f, or "". */
+enum cli_colour { CLI_RESET, CLI_OK, CLI_FAIL, CLI_WARN, CLI_ERR, CLI_BOLD };
+void cli_color_init(struct cli *cli);
+const char *cli_color(const struct cli *cli, FILE *f, enum cli_colour c);
 
 char **cli_target_names(gotc_t *h);
 

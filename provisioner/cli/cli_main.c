@@ -128,11 +128,13 @@ int cli_error(struct cli *cli, int rc)
 	if (!rc)
 		return EXIT_OK;
 	const char *detail = cli->h.err == rc && cli->h.errbuf[0] ? cli->h.errbuf : gotc_strerror(rc);
+	cli_progress_clear(cli);
 	/* Recipe errors are already FILE:LINE: message. */
 	if (rc == GOTC_ERECIPE)
 		fprintf(stderr, "%s\n", detail);
 	else
-		fprintf(stderr, "gotc: %s\n", detail);
+		fprintf(stderr, "%sgotc:%s %s\n", cli_color(cli, stderr, CLI_ERR),
+			cli_color(cli, stderr, CLI_RESET), detail);
 	return rc == GOTC_ERECIPE || rc == GOTC_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }
 
@@ -238,7 +240,7 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "+vqh", opts, NULL)) != -1) {
 		switch (o) {
-		case 'H': home = optarg; break;
+		case 'H': home = cli.home_opt = optarg; break;
 		case 'v': cli.verbose++; break;
 		case 'q': cli.quiet = 1; break;
 		case 'V': printf("gotc %s\n", GOTC_VERSION); return EXIT_OK;
@@ -269,7 +271,7 @@ int main(int argc, char **argv)
 	if (rc) {
 		ex = cli_error(&cli, rc);
 	} else {
-		cli.tty = isatty(2);
+		cli_color_init(&cli);
 		cli_progress_init(&cli);
 		optind = 1;
 		ex = c->run(&cli, argc, argv);

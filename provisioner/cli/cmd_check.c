@@ -111,11 +111,14 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		if (json) {
 			print_json_report(file, rc, cli->h.errbuf, &r, i == optind + 1);
 		} else if (rc) {
-			printf("FAIL %s: elf: %s\n", file,
+			printf("%sFAIL%s %s: elf: %s\n", cli_color(cli, stdout, CLI_FAIL),
+			       cli_color(cli, stdout, CLI_RESET), file,
 			       cli->h.err == rc ? cli->h.errbuf : gotc_strerror(rc));
 		} else {
 			for (size_t k = 0; k < r.n; k++)
-				printf("%-4s %s: %s: %s\n", r.v[k].ok ? "ok" : "FAIL", file,
+				printf("%s%-4s%s %s: %s: %s\n",
+				       cli_color(cli, stdout, r.v[k].ok ? CLI_OK : CLI_FAIL),
+				       r.v[k].ok ? "ok" : "FAIL", cli_color(cli, stdout, CLI_RESET), file,
 				       r.v[k].name, r.v[k].msg);
 		}
 		elf_report_free(&r);

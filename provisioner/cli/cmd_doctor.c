@@ -483,7 +483,7 @@ out:
 	return rc;
 }
 
-static void print_table(const struct doctor *d, bool json, bool keep)
+static void print_table(const struct cli *cli, const struct doctor *d, bool json, bool keep)
 {
 	size_t failed = 0, skipped = 0;
 	for (size_t i = 0; i < d->n; i++) {
@@ -512,8 +512,9 @@ static void print_table(const struct doctor *d, bool json, bool keep)
 	printf("gotc doctor %s%s%s\n", d->t->name, keep ? " in " : "", keep ? d->dir : "");
 	printf("%-12s %-6s %s\n", "CHECK", "STATUS", "DETAIL");
 	for (size_t i = 0; i < d->n; i++)
-		printf("%-12s %-6s %s\n", d->rows[i].check, st_names[d->rows[i].st],
-		       d->rows[i].detail);
+		printf("%-12s %s%-6s%s %s\n", d->rows[i].check,
+		       cli_color(cli, stdout, d->rows[i].st == ST_OK ? CLI_OK : d->rows[i].st == ST_FAIL ? CLI_FAIL : CLI_WARN),
+		       st_names[d->rows[i].st], cli_color(cli, stdout, CLI_RESET), d->rows[i].detail);
 	printf("%s: %zu checks, %zu failed, %zu skipped\n", d->t->name, d->n, failed, skipped);
 }
 
@@ -562,7 +563,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	rc = rc ? rc : probes(&d);
 	if (rc)
 		goto out;
-	print_table(&d, json, keep);
+	print_table(cli, &d, json, keep);
 out:;
 	size_t failed = 0;
 	for (size_t i = 0; i < d.n; i++)

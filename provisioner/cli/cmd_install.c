@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "install.h"
 #include "lock.h"
+#include "util.h"
 
 int cmd_install(struct cli *cli, int argc, char **argv)
 {
@@ -40,10 +41,29 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	int rc = locked ? lock_install(&cli->h, locked, argv + optind, n)
 		 : bundle ? bundle_install(&cli->h, bundle, argv + optind, n)
 			  : install_targets(&cli->h, argv + optind, n);
-	if (!rc && !cli->quiet && n)
-		for (int i = optind; i < argc; i++)
-			fprintf(stderr, "installed %s: source \"$(gotc env %s)\"\n", argv[i], argv[i]);
-	else if (!rc && !cli->quiet)
-		fprintf(stderr, "installed the targets of %s (see gotc list)\n", locked ? locked : bundle);
-	return cli_error(cli, rc);
+	if (rc || cli->quiet)
+		return cli_error(cli, rc);
+	char sum[256];
+	bool did = cli_progress_summary(cli, sum, sizeof(sum));
+	cli_progress_clear(cli);
+	struct buf what;
+	buf_init(&what);
+	for (int i = optind; i < argc; i++)
+		buf_printf(&what, "%s%s", i > optind ? ", " : "", argv[i]);
+	if (!n)
+		buf_printf(&what, "the targets of %s", locked ? locked : bundle);
+	if (did)
+		fprintf(stderr, "%sinstalled%s %s %s\n", cli_color(cli, stderr, CLI_OK),
+			cli_color(cli, stderr, CLI_RESET), what.s, sum);
+	else
+		fprintf(stderr, "%s: already installed, nothing to do\n", what.s);
+	buf_free(&what);
+	for (int i = optind; i < argc; i++) {
+		char *hint = cli_hint_env(cli, argv[i]);
+		fprintf(stderr, "  use it: %s\n", hint ? hint : "");
+		free(hint);
+	}
+	if (!n)
+		fprintf(stderr, "  see 'gotc list'\n");
+	return EXIT_OK;
 }

@@ -94,7 +94,7 @@ if command -v script >/dev/null && [ -z "${GOTC_WRAP:-}" ]; then
 	fresh
 	export GOTC_PATH="$TMPROOT/fx/search"
 	mirror_config
-	script -qec "$GOTC_BIN install fix-gcc" /dev/null >"$T/out" 2>&1
+	TERM=xterm script -qec "$GOTC_BIN install fix-gcc" /dev/null >"$T/out" 2>&1
 	rc=$?
 	check "install on a terminal" 0
 	grep -q '\] *[0-9]*% ' "$T/out" && ok "terminal shows a progress bar with percent" || notok "progress bar" "$(head -c 600 "$T/out")"
