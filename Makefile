@@ -54,7 +54,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgotc.a
 unit: $(UNIT_BIN)
 
 # make check: install missing dependencies (as root on Debian), configure if
-# needed, build, run every test tier.  Prints "N passed, N failed".
+# needed, build, run every test tier.  Prints "N passed, N failed, N skipped".
 check:
 	@sh tools/install-deps
 	@test -f config.mk || ./configure

@@ -469,6 +469,14 @@ out:
 	return rc;
 }
 
+int bundle_ini_check(gotc_t *h, const char *path)
+{
+	struct bini bi;
+	int rc = bini_read(h, path, path, &bi);
+	bini_free(&bi);
+	return rc;
+}
+
 /* ---- installing ---- */
 
 static void problem(void *ctx, const char *kind, const char *path, const char *detail)

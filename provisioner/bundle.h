@@ -35,6 +35,10 @@ int bundle_write(gotc_t *h, char *const *targets, size_t n, const char *path);
  * commit the entries, rebuild the prefixes here. */
 int bundle_install(gotc_t *h, const char *path, char *const *targets, size_t n);
 
+/* Read and validate a gotc-bundle.ini alone, as bundle_install does before
+ * trusting anything in it (also the fuzz target's entry point). */
+int bundle_ini_check(gotc_t *h, const char *path);
+
 /* The archive writer (bundle_archive.c, the only other libarchive user). */
 struct bundle_writer;
 int bundle_writer_open(gotc_t *h, const char *path, struct bundle_writer **out);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "store.h"
 #include "util.h"
 
 static void key_str(struct buf *b, const char *k, const char *v)
@@ -66,6 +67,7 @@ static int make_entry(gotc_t *h, struct plan *p, enum entry_role role, const cha
 	e->role = role;
 	e->recipe = r;
 	e->kernel = kernel;
+	key_str(&b, "store_format", GOTC_STORE_FORMAT);
 	key_str(&b, "role", kind);
 	key_recipe(&b, r);
 	if (role == ER_SYSROOT) /* how the tree is fixed up after unpacking (assemble_sysroot.c) */
@@ -113,6 +115,7 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 		goto out;
 	struct buf b;
 	buf_init(&b);
+	key_str(&b, "store_format", GOTC_STORE_FORMAT);
 	key_str(&b, "target", p->rs.t->hash);
 	for (int i = 0; i < p->nentries; i++)
 		key_str(&b, "entry", p->entries[i].name);

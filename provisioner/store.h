@@ -17,6 +17,11 @@
 
 #include "gotc.h"
 
+/* The store's format, part of every entry's and prefix's key (plan.c): a
+ * change in how entries are keyed or laid out bumps it, and the golden names
+ * in tests/unit/test_plan.c change with it, deliberately. */
+#define GOTC_STORE_FORMAT "1"
+
 /* Take the store's exclusive lock (creating GOTC_HOME); emits LOCK_WAIT when
  * another process holds it.  Returns an fd >= 0 to pass to store_unlock. */
 int store_lock(gotc_t *h);

@@ -240,23 +240,54 @@ start_server "$FX/www" --rate 200000
 fresh; mirror_config
 "$GOTC_BIN" install fix-gcc >/dev/null 2>&1 &
 pid=$!
-sleep 0.7
-kill -9 $pid; wait $pid 2>/dev/null
-[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "killed mid-download: nothing installed" || notok "killed mid-download"
+# kill it once the bytes of a download are arriving (a non-empty file in the
+# cache that is not yet a verified one, named by its sha256), never before
+partial=
+i=0
+while [ -z "$partial" ] && [ $i -lt 400 ] && kill -0 $pid 2>/dev/null; do
+	partial=$(find "$GOTC_CACHE/downloads" -type f -size +0 2>/dev/null | grep -v '/[0-9a-f]\{64\}$' | head -n 1)
+	[ -n "$partial" ] || sleep 0.05
+	i=$((i + 1))
+done
+if [ -n "$partial" ] && kill -9 $pid 2>/dev/null; then
+	wait $pid 2>/dev/null
+	ok "killed while $(basename "$partial") was downloading"
+	[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "killed mid-download: nothing installed" || notok "killed mid-download: nothing installed"
+else
+	wait $pid 2>/dev/null
+	notok "killed while a download was in progress" "no partial download seen (install ended with $?)"
+fi
 g install fix-gcc
 check "re-run after mid-download kill" 0
+g verify
+check "store consistent after a mid-download kill" 0
 
-# --- two concurrent installs of overlapping targets
+# --- two concurrent installs of overlapping targets, both held at the store
+# lock (taken here with flock(1)) until each has said it is waiting
 fresh; mirror_config
+mkdir -p "$GOTC_HOME"
+flock "$GOTC_HOME/lock" sh -c 'echo held >"$1"; while [ ! -e "$2" ]; do sleep 0.05; done' sh "$T/held" "$T/release" &
+holder=$!
+i=0
+while [ ! -e "$T/held" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 "$GOTC_BIN" install fix-gcc >"$T/a.out" 2>"$T/a.err" &
 a=$!
-sleep 0.2
 "$GOTC_BIN" install fix-clang fix-gcc >"$T/b.out" 2>"$T/b.err" &
 b=$!
+i=0
+until grep -q "waiting for lock" "$T/a.err" && grep -q "waiting for lock" "$T/b.err"; do
+	[ $i -lt 600 ] || break
+	sleep 0.05
+	i=$((i + 1))
+done
+grep -q "waiting for lock" "$T/a.err" && grep -q "waiting for lock" "$T/b.err" &&
+	ok "both installs say waiting for lock while it is held" || notok "waiting for lock" "$(cat "$T/a.err" "$T/b.err")"
+[ ! -e "$GOTC_HOME/targets/fix-gcc" ] && ok "nothing installed while the lock is held" || notok "nothing installed while the lock is held"
+touch "$T/release"
+wait $holder
 wait $a; ra=$?
 wait $b; rb=$?
 [ $ra -eq 0 ] && [ $rb -eq 0 ] && ok "concurrent installs both succeed" || notok "concurrent installs" "a=$ra b=$rb $(cat "$T/a.err" "$T/b.err")"
-grep -q "waiting for lock" "$T/b.err" && ok "the second one says waiting for lock" || notok "waiting for lock" "$(cat "$T/b.err")"
 g verify
 check "store consistent after concurrent installs" 0
 [ "$(ls -d "$GOTC_HOME"/store/go-* | wc -l)" -eq 1 ] && ok "one Go entry after concurrent installs" || notok "one Go entry"

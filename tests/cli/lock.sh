@@ -205,7 +205,7 @@ check "truncated bundle is refused" 1
 # --- a system-wide home, used read-only by a non-root user
 fresh; mirror_config
 if [ "$(id -u)" -ne 0 ]; then
-	ok "# skip system-wide home: needs root to create a non-root user"
+	skip "system-wide home" "needs root to create a non-root user"
 else
 	U=gotc-test-user
 	id "$U" >/dev/null 2>&1 || useradd -M -s /bin/sh "$U" 2>/dev/null

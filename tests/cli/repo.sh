@@ -314,10 +314,10 @@ if git http-backend </dev/null >/dev/null 2>&1 || [ $? -ne 127 ]; then
 		kill "$HPID" 2>/dev/null
 		wait "$HPID" 2>/dev/null
 	else
-		echo "ok # SKIP openssl or a 127.0.0.1 localhost not available"
+		skip "HTTPS clone" "openssl or a 127.0.0.1 localhost not available"
 	fi
 else
-	echo "ok # SKIP git http-backend not available"
+	skip "smart HTTP clone" "git http-backend not available"
 fi
 
 done_testing

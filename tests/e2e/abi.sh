@@ -32,7 +32,10 @@ for t in $all; do
 	g -q install "$t"
 	if [ "$rc" -eq 0 ]; then installed="$installed $t"; else notok "$t: install" "$(cat "$T/err")"; fi
 done
-ok "install $(echo $installed | wc -w) targets into one GOTC_HOME ($(($(date +%s) - istart)) s)"
+ni=$(echo $installed | wc -w)
+na=$(echo $all | wc -w)
+[ "$ni" -eq "$na" ] && [ "$na" -gt 0 ] && ok "install $ni targets into one GOTC_HOME ($(($(date +%s) - istart)) s)" ||
+	notok "install every target into one GOTC_HOME" "$ni of $na installed"
 
 W="$T/bad"
 mkdir -p "$W/t"
