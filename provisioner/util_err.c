@@ -26,6 +26,8 @@ const char *gotc_strerror(int err)
 	case GOTC_ENOTINST: return "target not installed";
 	case GOTC_EELF: return "not a valid ELF file";
 	case GOTC_EREPO: return "repository update refused";
+	case GOTC_ESIGNATURE: return "signature verification failed";
+	case GOTC_EDEPENDS: return "unsatisfiable package dependency";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
 }
