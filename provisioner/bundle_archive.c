@@ -36,9 +36,14 @@ int bundle_writer_open(gotc_t *h, const char *path, struct bundle_writer **out)
 	w->h = h;
 	w->path = path;
 	int rc = 0;
+	/* File names are byte strings (Debian's Go ships Äfoo.go; a name need
+	 * not be UTF-8 at all): hdrcharset=BINARY stores them as they are, with
+	 * no conversion through the locale, and marks them so for the reader. */
 	if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
 	    archive_write_add_filter_zstd(w->a) != ARCHIVE_OK)
 		rc = wfail(w, "tar + zstd not available in this libarchive");
+	else if (archive_write_set_format_option(w->a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK)
+		rc = wfail(w, "pax hdrcharset=BINARY not available in this libarchive");
 	else if (archive_write_open_filename(w->a, path) != ARCHIVE_OK)
 		rc = wfail(w, "cannot create");
 	if (rc) {

@@ -26,6 +26,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "bundle.h"
 #include "gotc.h"
 #include "unpack.h"
 #include "util.h"
@@ -904,6 +905,49 @@ static void test_real_deb(void **state)
 	reset_root(f);
 }
 
+/* Bundles carry any byte string as a name (Debian's Go has
+ * test/fixedbugs/issue27836.dir/Äfoo.go; names need not be UTF-8 at all) and
+ * unpack to the same bytes, whatever the locale. */
+static void test_bundle_names(void **state)
+{
+	struct fx *f = *state;
+	static const char *const names[] = {"\xc3\x84" "foo.go", "bad-\xff\xfe-utf8",
+					    "dir-\xe9/\xe9t\xe9.txt", NULL};
+	char *src = str_printf("%s/bsrc", f->dir), *bun = str_printf("%s/b.tar.zst", f->dir);
+	assert_int_equal(mkdir_p(src, 0755), 0);
+	char *d = str_printf("%s/dir-\xe9", src);
+	assert_int_equal(mkdir(d, 0755), 0);
+	free(d);
+	struct bundle_writer *w = NULL;
+	assert_int_equal(bundle_writer_open(&f->h, bun, &w), 0);
+	for (int i = 0; names[i]; i++) {
+		char *p = str_printf("%s/%s", src, names[i]);
+		assert_int_equal(write_file_atomic(p, names[i], strlen(names[i]), 0644), 0);
+		int rc = bundle_writer_add(w, p, names[i]);
+		if (rc)
+			fail_msg("add %s: %d: %s", names[i], rc, f->h.errbuf);
+		free(p);
+	}
+	char *l = str_printf("%s/link-\xff", src);
+	assert_int_equal(symlink("bad-\xff\xfe-utf8", l), 0);
+	assert_int_equal(bundle_writer_add(w, l, "link-\xff"), 0);
+	free(l);
+	assert_int_equal(bundle_writer_close(w, true), 0);
+	reset_root(f);
+	struct unpack_opts o = {0};
+	int rc = unpack_archive(&f->h, bun, f->root, &o);
+	if (rc)
+		fail_msg("unpack: %d: %s", rc, f->h.errbuf);
+	for (int i = 0; names[i]; i++)
+		assert_content(f, names[i], names[i]);
+	assert_link(f, "link-\xff", "bad-\xff\xfe-utf8");
+	assert_int_equal(dir_entries(f->root), 4);
+	reset_root(f);
+	rm_rf(src);
+	free(src);
+	free(bun);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +960,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bomb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_deb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_names, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
