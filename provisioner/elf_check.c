@@ -181,23 +181,216 @@ static void scan_free(struct scan *s)
 	free(s->vn);
 }
 
+/* ---- the dynamic segment, read as the loader reads it ------------------
+ * DT_NEEDED and the version needs come from PT_DYNAMIC, its addresses mapped
+ * to file offsets through the PT_LOAD segments: section headers are optional
+ * (llvm-objcopy --strip-sections removes them) and the loader never reads
+ * them.  Anything the loader would need but we cannot read is an error. */
+
+struct seg {
+	uint64_t vaddr, off, filesz;
+};
+
+struct dynread {
+	const unsigned char *raw;
+	size_t rawsize;
+	bool msb, is64;
+	const struct seg *load;
+	size_t nload;
+	uint64_t str, strsz; /* file offset and size of DT_STRTAB */
+};
+
+static uint64_t rd(const struct dynread *d, uint64_t off, int bytes)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < bytes; i++) {
+		unsigned b = d->raw[off + (uint64_t)(d->msb ? i : bytes - 1 - i)];
+		v = v << 8 | b;
+	}
+	return v;
+}
+
+/* File offset of the virtual address addr, and how many bytes of the file
+ * follow it inside its PT_LOAD segment; false if no segment holds it. */
+static bool map_addr(const struct dynread *d, uint64_t addr, uint64_t *off, uint64_t *avail)
+{
+	for (size_t i = 0; i < d->nload; i++) {
+		const struct seg *g = &d->load[i];
+		if (addr < g->vaddr || addr - g->vaddr >= g->filesz)
+			continue;
+		uint64_t o = g->off + (addr - g->vaddr);
+		if (o < g->off || o >= d->rawsize)
+			return false;
+		*off = o;
+		*avail = g->filesz - (addr - g->vaddr);
+		if (*avail > d->rawsize - o)
+			*avail = d->rawsize - o;
+		return true;
+	}
+	return false;
+}
+
+/* The NUL-terminated string at offset i of DT_STRTAB, or NULL. */
+static const char *dyn_str(const struct dynread *d, uint64_t i)
+{
+	if (i >= d->strsz)
+		return NULL;
+	const char *p = (const char *)d->raw + d->str + i;
+	return memchr(p, '\0', d->strsz - i) ? p : NULL;
+}
+
+static int dyn_verneed(gotc_t *h, struct scan *s, const struct dynread *d, uint64_t addr,
+		       uint64_t count)
+{
+	uint64_t base, avail, cur = 0;
+	if (!map_addr(d, addr, &base, &avail))
+		return gotc_fail(h, GOTC_EELF,
+				 "PT_DYNAMIC: DT_VERNEED 0x%llx is outside the loaded segments",
+				 (unsigned long long)addr);
+	for (uint64_t i = 0; i < count; i++) {
+		if (i >= MAX_ITEMS || cur > avail || avail - cur < 16)
+			return gotc_fail(h, GOTC_EELF, "PT_DYNAMIC: version need %llu is unreadable",
+					 (unsigned long long)i);
+		uint64_t cnt = rd(d, base + cur + 2, 2), aux = rd(d, base + cur + 8, 4),
+			 next = rd(d, base + cur + 12, 4);
+		const char *file = dyn_str(d, rd(d, base + cur + 4, 4));
+		if (!file)
+			return gotc_fail(h, GOTC_EELF, "PT_DYNAMIC: version need %llu names no file",
+					 (unsigned long long)i);
+		uint64_t a = cur + aux;
+		for (uint64_t j = 0; j < cnt; j++) {
+			if (a < cur || a > avail || avail - a < 16)
+				return gotc_fail(h, GOTC_EELF,
+						 "PT_DYNAMIC: version need %llu of %s is unreadable",
+						 (unsigned long long)j, file);
+			unsigned other = (unsigned)rd(d, base + a + 6, 2) & 0x7fff;
+			const char *name = dyn_str(d, rd(d, base + a + 8, 4));
+			uint64_t anext = rd(d, base + a + 12, 4);
+			if (!name)
+				return gotc_fail(h, GOTC_EELF,
+						 "PT_DYNAMIC: a version needed from %s has no name", file);
+			struct vneed *v = realloc(s->vn, (s->nvn + 1) * sizeof(*v));
+			if (!v)
+				return gotc_fail(h, -ENOMEM, "out of memory");
+			s->vn = v;
+			v[s->nvn++] = (struct vneed){file, name, other};
+			if (!anext)
+				break;
+			a += anext;
+		}
+		if (!next)
+			break;
+		cur += next;
+	}
+	return 0;
+}
+
+static int scan_dynamic(gotc_t *h, struct scan *s, const struct dynread *d, const GElf_Phdr *dyn)
+{
+	uint64_t esz = d->is64 ? 16 : 8, str = 0, strsz = 0, vn = 0, vnnum = 0;
+	bool has_str = false, has_strsz = false, has_vn = false;
+	uint64_t *needed = NULL;
+	size_t nneeded = 0;
+	int rc = 0;
+	if (dyn->p_offset > d->rawsize || dyn->p_filesz > d->rawsize - dyn->p_offset ||
+	    dyn->p_filesz < esz)
+		return gotc_fail(h, GOTC_EELF, "PT_DYNAMIC lies outside the file");
+	for (uint64_t i = 0; i < dyn->p_filesz / esz && i < MAX_ITEMS; i++) {
+		uint64_t o = dyn->p_offset + i * esz, tag = rd(d, o, (int)esz / 2),
+			 val = rd(d, o + esz / 2, (int)esz / 2);
+		if (tag == DT_NULL)
+			break;
+		if (tag == DT_NEEDED) {
+			uint64_t *n = realloc(needed, (nneeded + 1) * sizeof(*n));
+			if (!n) {
+				rc = gotc_fail(h, -ENOMEM, "out of memory");
+				goto out;
+			}
+			needed = n;
+			needed[nneeded++] = val;
+		} else if (tag == DT_STRTAB) {
+			str = val;
+			has_str = true;
+		} else if (tag == DT_STRSZ) {
+			strsz = val;
+			has_strsz = true;
+		} else if (tag == DT_VERNEED) {
+			vn = val;
+			has_vn = true;
+		} else if (tag == DT_VERNEEDNUM) {
+			vnnum = val;
+		}
+	}
+	if (!nneeded && !(has_vn && vnnum))
+		goto out;
+	struct dynread r = *d;
+	uint64_t avail;
+	if (!has_str || !map_addr(d, str, &r.str, &avail)) {
+		rc = gotc_fail(h, GOTC_EELF, "PT_DYNAMIC: %s",
+			       has_str ? "DT_STRTAB is outside the loaded segments" : "no DT_STRTAB");
+		goto out;
+	}
+	r.strsz = has_strsz && strsz < avail ? strsz : avail;
+	for (size_t i = 0; i < nneeded; i++) {
+		const char *n = dyn_str(&r, needed[i]);
+		if (!n) {
+			rc = gotc_fail(h, GOTC_EELF, "PT_DYNAMIC: DT_NEEDED %zu is outside DT_STRTAB", i);
+			goto out;
+		}
+		char *c = clean(n);
+		rc = c ? strv_push(&s->needed, c) : -ENOMEM;
+		free(c);
+		if (rc) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (has_vn && vnnum)
+		rc = dyn_verneed(h, s, &r, vn, vnnum);
+out:
+	free(needed);
+	return rc;
+}
+
 static int scan_phdrs(gotc_t *h, struct scan *s)
 {
 	size_t n = 0, rawsize = 0;
 	if (elf_getphdrnum(s->e, &n) != 0)
 		return gotc_fail(h, GOTC_EELF, "bad program headers: %s", elf_errmsg(-1));
 	const char *raw = elf_rawfile(s->e, &rawsize);
+	struct seg *load = NULL;
+	size_t nload = 0;
+	GElf_Phdr dyn = {0};
+	bool has_dyn = false;
+	int rc = 0;
 	for (size_t i = 0; i < n && i < MAX_ITEMS; i++) {
 		GElf_Phdr ph;
-		if (!gelf_getphdr(s->e, (int)i, &ph))
-			return gotc_fail(h, GOTC_EELF, "bad program header %zu: %s", i, elf_errmsg(-1));
-		if (ph.p_type == PT_INTERP && !s->has_interp) {
-			if (!raw || ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset)
-				return gotc_fail(h, GOTC_EELF, "PT_INTERP lies outside the file");
+		if (!gelf_getphdr(s->e, (int)i, &ph)) {
+			rc = gotc_fail(h, GOTC_EELF, "bad program header %zu: %s", i, elf_errmsg(-1));
+			goto out;
+		}
+		if (ph.p_type == PT_LOAD) {
+			struct seg *g = realloc(load, (nload + 1) * sizeof(*g));
+			if (!g) {
+				rc = gotc_fail(h, -ENOMEM, "out of memory");
+				goto out;
+			}
+			load = g;
+			load[nload++] = (struct seg){ph.p_vaddr, ph.p_offset, ph.p_filesz};
+		} else if (ph.p_type == PT_DYNAMIC && !has_dyn) {
+			dyn = ph;
+			has_dyn = true;
+		} else if (ph.p_type == PT_INTERP && !s->has_interp) {
+			if (!raw || ph.p_offset > rawsize || ph.p_filesz > rawsize - ph.p_offset) {
+				rc = gotc_fail(h, GOTC_EELF, "PT_INTERP lies outside the file");
+				goto out;
+			}
 			s->has_interp = true;
 			s->interp = str_ndup(raw + ph.p_offset, strnlen(raw + ph.p_offset, ph.p_filesz));
-			if (!s->interp)
-				return -ENOMEM;
+			if (!s->interp) {
+				rc = gotc_fail(h, -ENOMEM, "out of memory");
+				goto out;
+			}
 		} else if (ph.p_type == PT_NOTE && !s->has_tag) {
 			Elf_Data *d = elf_getdata_rawchunk(s->e, (int64_t)ph.p_offset, ph.p_filesz,
 							   ph.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
@@ -226,39 +419,22 @@ static int scan_phdrs(gotc_t *h, struct scan *s)
 			}
 		}
 	}
-	return 0;
-}
-
-static int scan_verneed(struct scan *s, Elf_Data *d, GElf_Shdr *sh)
-{
-	size_t off = 0;
-	for (size_t i = 0; i < sh->sh_info && i < MAX_ITEMS; i++) {
-		GElf_Verneed vn;
-		if (off > (size_t)INT32_MAX || !gelf_getverneed(d, (int)off, &vn))
-			break;
-		const char *file = elf_strptr(s->e, sh->sh_link, vn.vn_file);
-		size_t aoff = off + vn.vn_aux;
-		for (size_t j = 0; j < vn.vn_cnt && j < MAX_ITEMS; j++) {
-			GElf_Vernaux va;
-			if (aoff < off || aoff > (size_t)INT32_MAX || !gelf_getvernaux(d, (int)aoff, &va))
-				break;
-			const char *name = elf_strptr(s->e, sh->sh_link, va.vna_name);
-			if (name) {
-				struct vneed *v = realloc(s->vn, (s->nvn + 1) * sizeof(*v));
-				if (!v)
-					return -ENOMEM;
-				s->vn = v;
-				v[s->nvn++] = (struct vneed){file, name, va.vna_other & 0x7fff};
-			}
-			if (!va.vna_next)
-				break;
-			aoff += va.vna_next;
+	if (has_dyn) {
+		if (!raw) {
+			rc = gotc_fail(h, GOTC_EELF, "PT_DYNAMIC is unreadable: %s", elf_errmsg(-1));
+			goto out;
 		}
-		if (!vn.vn_next)
-			break;
-		off += vn.vn_next;
+		struct dynread d = {.raw = (const unsigned char *)raw,
+				    .rawsize = rawsize,
+				    .msb = s->eh.e_ident[EI_DATA] == ELFDATA2MSB,
+				    .is64 = s->eh.e_ident[EI_CLASS] == ELFCLASS64,
+				    .load = load,
+				    .nload = nload};
+		rc = scan_dynamic(h, s, &d, &dyn);
 	}
-	return 0;
+out:
+	free(load);
+	return rc;
 }
 
 /* std::__1 is libc++'s inline namespace; std::__cxx11 is libstdc++'s. */
@@ -278,34 +454,15 @@ static int scan_sections(gotc_t *h, struct scan *s)
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
 			return gotc_fail(h, GOTC_EELF, "bad section header: %s", elf_errmsg(-1));
-		if (sh.sh_type != SHT_DYNAMIC && sh.sh_type != SHT_GNU_verneed &&
-		    sh.sh_type != SHT_GNU_versym && sh.sh_type != SHT_DYNSYM &&
+		/* Sections only add evidence (symbol names); what the loader
+		 * needs came from PT_DYNAMIC. */
+		if (sh.sh_type != SHT_GNU_versym && sh.sh_type != SHT_DYNSYM &&
 		    sh.sh_type != SHT_SYMTAB)
 			continue;
 		Elf_Data *d = elf_getdata(scn, NULL);
 		if (!d)
 			continue; /* unreadable section: its check reports nothing */
-		int rc = 0;
 		switch (sh.sh_type) {
-		case SHT_DYNAMIC:
-			for (size_t i = 0; i < MAX_ITEMS; i++) {
-				GElf_Dyn dyn;
-				if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag == DT_NULL)
-					break;
-				if (dyn.d_tag != DT_NEEDED)
-					continue;
-				const char *n = elf_strptr(s->e, sh.sh_link, dyn.d_un.d_val);
-				char *c = clean(n ? n : "(bad string offset)");
-				rc = c ? strv_push(&s->needed, c) : -ENOMEM;
-				free(c);
-				if (rc)
-					return rc;
-			}
-			break;
-		case SHT_GNU_verneed:
-			if ((rc = scan_verneed(s, d, &sh)))
-				return rc;
-			break;
 		case SHT_GNU_versym:
 			s->versym = d;
 			break;

@@ -22,7 +22,7 @@ fi
 start_server "$MIRROR"
 fresh
 export GOTC_PATH="$ROOT"
-printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n' "$PORT" >"$GOTC_CONFIG"
+printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
 need="debian12-arm64 debian12-arm64-clang debian12-musl-arm64 debian12-armv7"
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian12-*.ini | sed 's/\.ini$//')}
 all=$(printf '%s\n' $need $targets | sort -u)
@@ -132,6 +132,13 @@ rc=$?; built "libc++ program (Debian libc++1-14:arm64)"
 in_env debian12-arm64-clang "\$CXX $cxxflags -o bad-both str.cpp -l:libc++.so.1 -l:libc++abi.so.1 -l:libstdc++.so.6"
 rc=$?; built "libc++ program also linked with libstdc++"
 
+# Section headers removed (llvm-objcopy --strip-sections): the loader reads
+# PT_DYNAMIC only, and so must the check.
+for b in bad-glibc bad-glibcxx bad-libcxx; do
+	llvm-objcopy --strip-sections "$W/$b" "$W/$b-nosections" >"$W/build.log" 2>&1; rc=$?
+	built "$b without section headers"
+done
+
 # A good binary passes.
 (cd "$W" && "$GOTC_BIN" check debian12-arm64 arm64-glibc >"$T/out" 2>"$T/err"); rc=$?
 check "check: a good arm64 binary passes" 0
@@ -144,6 +151,15 @@ fails "check: GLIBC_2.36 symbol above a 2.34 ceiling" \
 fails "check: GLIBCXX_3.4.30 above a 3.4.29 ceiling" \
 	"FAIL bad-glibcxx: glibcxx: needs GLIBCXX_3.4.30 (for _ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE) but abi-rocky9-arm64 allows 3.4.29" \
 	--sysroot "$SYS_ARM64" "$W/t/abi-rocky9-arm64.ini" bad-glibcxx
+fails "check: stripped of sections, GLIBC_2.36 still above 2.34" \
+	"FAIL bad-glibc-nosections: glibc: needs GLIBC_2.36 but abi-rocky9-arm64 allows 2.34" \
+	--sysroot "$SYS_ARM64" "$W/t/abi-rocky9-arm64.ini" bad-glibc-nosections
+fails "check: stripped of sections, GLIBCXX_3.4.30 still above 3.4.29" \
+	"FAIL bad-glibcxx-nosections: glibcxx: needs GLIBCXX_3.4.30 but abi-rocky9-arm64 allows 3.4.29" \
+	--sysroot "$SYS_ARM64" "$W/t/abi-rocky9-arm64.ini" bad-glibcxx-nosections
+fails "check: stripped of sections, libc++ still seen" \
+	"FAIL bad-libcxx-nosections: cxx-stdlib: uses libc++ (needs libc++.so.1) but debian12-arm64's C++ library is libstdc++" \
+	debian12-arm64 bad-libcxx-nosections
 fails "check: static target, binary with PT_INTERP" \
 	"FAIL musl-dynamic: interp: PT_INTERP /lib/ld-musl-aarch64.so.1 (musl's arm64 loader) but debian12-musl-arm64 is static (no interpreter)" \
 	debian12-musl-arm64 musl-dynamic
