@@ -65,6 +65,7 @@ static void mirror_set(gotc_t *h, const char *name, char **urls)
 		if (strcmp(h->mirrors[i].name, name) == 0) {
 			strv_free(h->mirrors[i].urls);
 			h->mirrors[i].urls = urls;
+			h->mirrors[i].from_apt = 0;
 			return;
 		}
 	struct gotc_mirror *m = realloc(h->mirrors, (h->nmirrors + 1) * sizeof(*m));
@@ -75,6 +76,7 @@ static void mirror_set(gotc_t *h, const char *name, char **urls)
 	h->mirrors = m;
 	m[h->nmirrors].name = strdup(name);
 	m[h->nmirrors].urls = urls;
+	m[h->nmirrors].from_apt = 0;
 	if (!m[h->nmirrors].name) {
 		strv_free(urls);
 		return;
@@ -201,7 +203,10 @@ const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
 	}
 	v[0] = u;
 	mirror_set(h, "debian", v);
-	return gotc_mirror_find(h, name);
+	const struct gotc_mirror *m = gotc_mirror_find(h, name);
+	if (m)
+		((struct gotc_mirror *)m)->from_apt = 1;
+	return m;
 }
 
 static char *xdg(const char *var, const char *fallback, const char *leaf)

@@ -75,10 +75,13 @@ static const char *label(const struct xfer *x)
 
 static void emit(struct xfer *x, enum gotc_event_type type, const char *msg, uint64_t now)
 {
+	/* URLs in events and messages never carry user:password@ */
+	char *shown = x->req->urls ? url_redact(x->req->urls[x->url]) : NULL;
 	struct gotc_event ev = {.type = type, .slot = x->slot, .name = label(x),
-				.url = x->req->urls ? x->req->urls[x->url] : NULL, .msg = msg,
+				.url = shown, .msg = msg,
 				.now = now, .total = x->total, .attempt = x->attempt + 1};
 	gotc_emit(x->h, &ev);
+	free(shown);
 }
 
 /* Empty the .part and the hash: the next byte written is byte 0 of the file. */
@@ -269,7 +272,9 @@ static int commit(struct xfer *x, char *cause, size_t len)
 static void url_failed(struct fetch *f, struct xfer *x, int code, const char *cause)
 {
 	int rc;
-	buf_printf(&x->why, "%s%s: %s", x->why.len ? "; " : "", x->req->urls[x->url], cause);
+	char *shown = url_redact(x->req->urls[x->url]);
+	buf_printf(&x->why, "%s%s: %s", x->why.len ? "; " : "", shown ? shown : "?", cause);
+	free(shown);
 	if (x->attempt > 1)
 		buf_printf(&x->why, " after %d attempts", x->attempt);
 	if (!x->rc || x->rc == GOTC_EFETCH)

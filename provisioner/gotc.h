@@ -75,6 +75,7 @@ typedef void (*gotc_event_fn)(const struct gotc_event *ev, void *ctx);
 struct gotc_mirror {
 	char *name;
 	char **urls; /* ordered fallbacks, NULL-terminated */
+	int from_apt; /* the host's apt default for "debian", not config.ini */
 };
 
 /* The one handle: configuration, paths, options, last error. */

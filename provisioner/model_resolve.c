@@ -120,6 +120,20 @@ char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 		strv_free(v);
 		return NULL;
 	}
+	/* The rule for recipe URLs holds for the mirrors they name: plain http
+	 * only with allow_http (the host's own apt source, used when config.ini
+	 * names no debian mirror, is the host's decision). */
+	for (size_t i = 0; m->urls[i] && !m->from_apt && !h->allow_http; i++)
+		if (str_starts(m->urls[i], "http://")) {
+			char *safe = url_redact(m->urls[i]);
+			gotc_fail(h, GOTC_ERECIPE,
+				  "%s:%d: url: mirror '%s' is plain http (%s): set allow_http = yes in "
+				  "[fetch] of config.ini, or use https:// or file://",
+				  file, line, name, safe ? safe : "?");
+			free(safe);
+			strv_free(v);
+			return NULL;
+		}
 	for (size_t i = 0; m->urls[i]; i++) {
 		size_t bl = strlen(m->urls[i]);
 		while (bl && m->urls[i][bl - 1] == '/')

@@ -28,6 +28,9 @@ char *str_dup(const char *s);
 char *str_ndup(const char *s, size_t n);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);
+/* url with any "user:password@" of its authority replaced by "***@", for
+ * messages; malloc'd, NULL on ENOMEM. */
+char *url_redact(const char *url);
 /* Split on spaces/tabs into a NULL-terminated vector (caller frees with strv_free). */
 char **strv_split(const char *s);
 size_t strv_len(char *const *v);

@@ -263,3 +263,19 @@ bool is_hex(const char *s, size_t n)
 			return false;
 	return i == n;
 }
+
+char *url_redact(const char *url)
+{
+	const char *auth = strstr(url, "://");
+	if (!auth)
+		return strdup(url);
+	auth += 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p; /* the last '@' ends the user information */
+	if (!at)
+		return strdup(url);
+	return str_printf("%.*s***%s", (int)(auth - url), url, at);
+}

@@ -39,8 +39,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		for (size_t j = 0; j < e->narts; j++) {
 			const struct artifact *a = &e->arts[j];
 			printf("  source %s%s\n", a->src->name, a->is_kernel ? " (kernel headers)" : "");
-			for (size_t k = 0; a->urls[k]; k++)
-				printf("    url    %s\n", a->urls[k]);
+			for (size_t k = 0; a->urls[k]; k++) {
+				char *shown = url_redact(a->urls[k]);
+				printf("    url    %s\n", shown ? shown : "?");
+				free(shown);
+			}
 			if (a->src->sha256)
 				printf("    sha256 %s\n", a->src->sha256);
 			else

@@ -216,7 +216,7 @@ else
 	chmod -R a+rX "$SYS/opt"
 	mkdir -p "$SYS/user"
 	chown "$U" "$SYS/user"
-	printf '[mirrors]\ntest = http://127.0.0.1:9/\n' >"$SYS/config.ini"
+	printf '[mirrors]\ntest = http://127.0.0.1:9/\n[fetch]\nallow_http = yes\n' >"$SYS/config.ini"
 	cp -R "$FX/search" "$SYS/search"
 	chmod -R a+rX "$SYS/config.ini" "$SYS/search"
 	asuser() { runuser -u "$U" -- env -i PATH="$PATH" HOME="$SYS/user" GOTC_CONFIG="$SYS/config.ini" GOTC_PATH="$SYS/search" "$GOTC_BIN" --home "$SYS/opt" "$@"; }

@@ -54,7 +54,7 @@ done
 # shellcheck disable=SC2086
 find "$S" -name '*.ini' -exec sed -i $subst -e "s|@KVER@|$KVER|g" {} +
 export GOTC_PATH="$S"
-printf '[mirrors]\nupstream = http://127.0.0.1:9\n' >"$GOTC_CONFIG"
+printf '[mirrors]\nupstream = http://127.0.0.1:9\n[fetch]\nallow_http = yes\n' >"$GOTC_CONFIG"
 # g_root ARGS: gotc with the repository as the search path
 g_root() { GOTC_PATH="$ROOT"; g "$@"; GOTC_PATH="$S"; }
 g lint
