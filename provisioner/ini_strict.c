@@ -25,6 +25,66 @@ int ini_error(struct ini_ctx *c, int line, const char *fmt, ...)
 	return c->err;
 }
 
+/* ---- string -> index maps (open addressing), so files with 100,000
+ * sections or keys parse in linear time ---- */
+
+static size_t hash_str(const char *s)
+{
+	uint64_t x = 1469598103934665603ULL;
+	for (; *s; s++)
+		x = (x ^ (unsigned char)*s) * 1099511628211ULL;
+	/* FNV's low bits depend only on the low bits of each step: mix the
+	 * high ones down, the table index takes the low bits */
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
+/* keys[i] is the string of index i; map holds index + 1. */
+static size_t map_find(const size_t *map, size_t cap, char *const *keys, size_t stride,
+		       const char *k)
+{
+	if (!cap)
+		return SIZE_MAX;
+	for (size_t i = hash_str(k) & (cap - 1); map[i]; i = (i + 1) & (cap - 1)) {
+		const char *at = *(char *const *)((const char *)keys + (map[i] - 1) * stride);
+		if (strcmp(at, k) == 0)
+			return map[i] - 1;
+	}
+	return SIZE_MAX;
+}
+
+/* Add index idx (n entries so far, idx included) to the map. */
+static int map_add(size_t **map, size_t *cap, char *const *keys, size_t stride, size_t n,
+		   size_t idx)
+{
+	if (2 * n > *cap) {
+		size_t ncap = *cap ? 2 * *cap : 64;
+		size_t *nm = calloc(ncap, sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		for (size_t j = 0; j < *cap; j++) {
+			if (!(*map)[j])
+				continue;
+			const char *at = *(char *const *)((const char *)keys + ((*map)[j] - 1) * stride);
+			size_t i = hash_str(at) & (ncap - 1);
+			while (nm[i])
+				i = (i + 1) & (ncap - 1);
+			nm[i] = (*map)[j];
+		}
+		free(*map);
+		*map = nm;
+		*cap = ncap;
+	}
+	const char *k = *(char *const *)((const char *)keys + idx * stride);
+	size_t i = hash_str(k) & (*cap - 1);
+	while ((*map)[i])
+		i = (i + 1) & (*cap - 1);
+	(*map)[i] = idx + 1;
+	return 0;
+}
+
 static bool class_listed(const char *const *list, const char *cls)
 {
 	for (size_t i = 0; list && list[i]; i++)
@@ -73,6 +133,12 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 	char *name = strndup(s + 1, (size_t)(e - s - 1));
 	if (!name)
 		return ini_error(c, c->line, "out of memory");
+	/* "[source   go]" is "[source go]": one blank between class and name */
+	size_t cl = strcspn(name, " \t"), bl = strspn(name + cl, " \t");
+	if (bl > 1 || (bl == 1 && name[cl] == '\t')) {
+		name[cl] = ' ';
+		memmove(name + cl + 1, name + cl + bl, strlen(name + cl + bl) + 1);
+	}
 	int rc = 0;
 	const char *cls = section_class(c, name);
 	static const char *const named_default[] = {"source", NULL};
@@ -89,19 +155,26 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 	} else if (!named && strlen(name) != strlen(cls)) {
 		rc = ini_error(c, c->line, "section [%s] takes no name", cls);
 	} else {
-		for (size_t i = 0; i < c->nsects; i++)
-			if (strcmp(c->sects[i].name, name) == 0)
-				rc = ini_error(c, c->line, "duplicate section [%s] (first at line %d)",
-					       name, c->sects[i].line);
+		size_t i = c->sects ? map_find(c->sect_map, c->sect_map_cap, &c->sects[0].name,
+					       sizeof(*c->sects), name)
+				    : SIZE_MAX;
+		if (i != SIZE_MAX)
+			rc = ini_error(c, c->line, "duplicate section [%s] (first at line %d)", name,
+				       c->sects[i].line);
 	}
 	if (!rc) {
 		/* Register the section now so empty sections are known too. */
-		struct ini_seen_sect *ns = realloc(c->sects, (c->nsects + 1) * sizeof(*ns));
-		if (!ns) {
-			free(name);
-			return ini_error(c, c->line, "out of memory");
+		struct ini_seen_sect *ns = c->sects;
+		if (c->nsects == c->sects_cap) {
+			size_t cap = c->sects_cap ? 2 * c->sects_cap : 8;
+			ns = realloc(c->sects, cap * sizeof(*ns));
+			if (!ns) {
+				free(name);
+				return ini_error(c, c->line, "out of memory");
+			}
+			c->sects = ns;
+			c->sects_cap = cap;
 		}
-		c->sects = ns;
 		const char *cl2 = NULL;
 		void *obj = c->on_section(c, name, c->line, &cl2);
 		if (!obj && !c->err) {
@@ -113,6 +186,9 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 		ns[c->nsects].obj = obj;
 		ns[c->nsects].line = c->line;
 		c->nsects++;
+		if (map_add(&c->sect_map, &c->sect_map_cap, &c->sects[0].name, sizeof(*c->sects),
+			    c->nsects, c->nsects - 1) < 0)
+			return ini_error(c, c->line, "out of memory");
 		c->cur_obj = obj;
 		c->cur_cls = cls;
 		c->cur_sect = name;
@@ -313,35 +389,37 @@ static int handler(void *user, const char *section, const char *name, const char
 		if (!k || (k->type != IT_STR))
 			return ini_error(c, c->line, "'%s' cannot continue on a second line", name), 0;
 		char **sp = (char **)((char *)c->cur_obj + k->off);
-		char *nv = str_printf("%s\n%s", *sp ? *sp : "", value);
-		if (!nv)
-			return ini_error(c, c->line, "out of memory"), 0;
-		free(*sp);
-		*sp = nv;
-		return 1;
+		return ini_append_line(c, sp, value) == 0;
 	}
 	/* Duplicates. */
 	char *id = str_printf("%s\n%s", c->cur_sect, name);
 	if (!id)
 		return ini_error(c, c->line, "out of memory"), 0;
-	for (size_t i = 0; i < c->nseen; i++)
-		if (strcmp(c->seen[i], id) == 0) {
-			free(id);
-			return ini_error(c, c->line, "duplicate key '%s' in [%s] (first set at line %d)",
-					 name, c->cur_sect, c->seen_line[i]),
-			       0;
-		}
-	char **ns = realloc(c->seen, (c->nseen + 1) * sizeof(*ns));
-	int *nl = ns ? realloc(c->seen_line, (c->nseen + 1) * sizeof(*nl)) : NULL;
-	if (ns)
-		c->seen = ns;
-	if (!ns || !nl) {
+	size_t dup = map_find(c->seen_map, c->seen_map_cap, c->seen, sizeof(char *), id);
+	if (dup != SIZE_MAX) {
 		free(id);
-		return ini_error(c, c->line, "out of memory"), 0;
+		return ini_error(c, c->line, "duplicate key '%s' in [%s] (first set at line %d)",
+				 name, c->cur_sect, c->seen_line[dup]),
+		       0;
 	}
-	c->seen_line = nl;
+	if (c->nseen == c->seen_cap) {
+		size_t cap = c->seen_cap ? 2 * c->seen_cap : 16;
+		char **ns = realloc(c->seen, cap * sizeof(*ns));
+		if (ns)
+			c->seen = ns;
+		int *nl = ns ? realloc(c->seen_line, cap * sizeof(*nl)) : NULL;
+		if (!nl) {
+			free(id);
+			return ini_error(c, c->line, "out of memory"), 0;
+		}
+		c->seen_line = nl;
+		c->seen_cap = cap;
+	}
 	c->seen[c->nseen] = id;
 	c->seen_line[c->nseen++] = c->line;
+	if (map_add(&c->seen_map, &c->seen_map_cap, c->seen, sizeof(char *), c->nseen,
+		    c->nseen - 1) < 0)
+		return ini_error(c, c->line, "out of memory"), 0;
 	free(c->last_key);
 	c->last_key = strdup(name);
 
@@ -355,14 +433,38 @@ static int handler(void *user, const char *section, const char *name, const char
 	return set_value(c, k, value) == 0;
 }
 
+int ini_append_line(struct ini_ctx *c, char **sp, const char *value)
+{
+	size_t vl = strlen(value);
+	if (!*sp || *sp != c->grow) { /* a value not grown here before */
+		c->grow_len = *sp ? strlen(*sp) : 0;
+		c->grow_cap = c->grow_len + 1;
+		c->grow = *sp;
+	}
+	if (c->grow_len + vl + 2 > c->grow_cap) {
+		size_t cap = 2 * (c->grow_len + vl + 2);
+		char *n = realloc(c->grow, cap);
+		if (!n)
+			return ini_error(c, c->line, "out of memory");
+		if (!c->grow)
+			n[0] = '\0';
+		c->grow = n;
+		c->grow_cap = cap;
+	}
+	c->grow[c->grow_len++] = '\n';
+	memcpy(c->grow + c->grow_len, value, vl + 1);
+	c->grow_len += vl;
+	*sp = c->grow;
+	return 0;
+}
+
 int ini_key_line(const struct ini_ctx *c, const char *sect, const char *key)
 {
-	size_t ls = strlen(sect);
-	for (size_t i = 0; i < c->nseen; i++)
-		if (strncmp(c->seen[i], sect, ls) == 0 && c->seen[i][ls] == '\n' &&
-		    strcmp(c->seen[i] + ls + 1, key) == 0)
-			return c->seen_line[i];
-	return 0;
+	char *id = str_printf("%s\n%s", sect, key);
+	size_t i = id ? map_find(c->seen_map, c->seen_map_cap, c->seen, sizeof(char *), id)
+		      : SIZE_MAX;
+	free(id);
+	return i == SIZE_MAX ? 0 : c->seen_line[i];
 }
 
 int ini_read(struct ini_ctx *c, const char *data, size_t len)
@@ -403,8 +505,12 @@ void ini_ctx_free(struct ini_ctx *c)
 		free(c->sects[i].name);
 	free(c->sects);
 	free(c->last_key);
+	free(c->seen_map);
+	free(c->sect_map);
 	c->seen = NULL;
 	c->sects = NULL;
 	c->last_key = NULL;
-	c->nseen = c->nsects = 0;
+	c->seen_map = c->sect_map = NULL;
+	c->nseen = c->nsects = c->seen_cap = c->sects_cap = c->seen_map_cap = c->sect_map_cap = 0;
+	c->grow = NULL;
 }

@@ -65,7 +65,11 @@ struct ini_ctx {
 	int sect_line;
 	char **seen;   /* "section\nkey" per key seen */
 	int *seen_line;
-	size_t nseen;
+	size_t nseen, seen_cap;
+	size_t *seen_map, seen_map_cap; /* hash of seen: index + 1, 0 = empty */
+	size_t *sect_map, sect_map_cap; /* hash of sects[].name, the same way */
+	char *grow;			/* the value continuation lines last grew */
+	size_t grow_len, grow_cap;
 	char *last_key;
 	/* sections seen, for required-key checks at the end */
 	struct ini_seen_sect {
@@ -74,13 +78,16 @@ struct ini_ctx {
 		void *obj;
 		int line;
 	} *sects;
-	size_t nsects;
+	size_t nsects, sects_cap;
 };
 
 /* Parse a buffer.  Errors are "PATH:LINE: msg", code GOTC_ERECIPE. */
 int ini_read(struct ini_ctx *c, const char *data, size_t len);
 void ini_ctx_free(struct ini_ctx *c);
 int ini_error(struct ini_ctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A continuation line: *sp (malloc'd or NULL) gains "\n" and value.  Amortized
+ * linear over the lines of one value.  0 or an ini_error. */
+int ini_append_line(struct ini_ctx *c, char **sp, const char *value);
 /* Line where key was set in section (0 if absent). */
 int ini_key_line(const struct ini_ctx *c, const char *sect, const char *key);
 

@@ -192,10 +192,13 @@ static void *recipe_section(struct ini_ctx *c, const char *sect, int line, const
 		*cls = "recipe";
 		return r;
 	}
-	struct source *ns = realloc(r->sources, (r->nsources + 1) * sizeof(*ns));
-	if (!ns)
-		return NULL;
-	r->sources = ns;
+	struct source *ns = r->sources;
+	if (!(r->nsources & (r->nsources - 1))) { /* grow at powers of two */
+		ns = realloc(r->sources, (r->nsources ? 2 * r->nsources : 1) * sizeof(*ns));
+		if (!ns)
+			return NULL;
+		r->sources = ns;
+	}
 	struct source *s = &ns[r->nsources++];
 	memset(s, 0, sizeof(*s));
 	const char *n = sect + 6;
@@ -279,11 +282,6 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 			rc = ini_error(&c, s->line, "[source %s]: missing required key 'sha256'", s->name);
 			goto out;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(r->sources[j].name, s->name) == 0) {
-				rc = ini_error(&c, s->line, "duplicate section [source %s]", s->name);
-				goto out;
-			}
 	}
 	if (r->libc_str)
 		r->libc = libc_parse(r->libc_str);
@@ -375,15 +373,8 @@ static void *target_section(struct ini_ctx *c, const char *sect, int line, const
 static int target_env(struct ini_ctx *c, void *obj, const char *key, const char *value, int line)
 {
 	struct target *t = obj;
-	if (line < 0) { /* continuation: append "\n" + value */
-		struct env_var *e = &t->env[t->nenv - 1];
-		char *nv = str_printf("%s\n%s", e->value, value);
-		if (!nv)
-			return ini_error(c, -line, "out of memory");
-		free(e->value);
-		e->value = nv;
-		return 0;
-	}
+	if (line < 0) /* continuation: append "\n" + value */
+		return ini_append_line(c, &t->env[t->nenv - 1].value, value);
 	if (!env_name_valid(key))
 		return ini_error(c, line, "[env]: '%s' is not a valid variable name", key);
 	for (size_t i = 0; managed_vars[i]; i++)
@@ -392,10 +383,13 @@ static int target_env(struct ini_ctx *c, void *obj, const char *key, const char 
 					 "[env]: %s is set by gotc from the target and its recipes; "
 					 "it cannot be overridden here",
 					 key);
-	struct env_var *ne = realloc(t->env, (t->nenv + 1) * sizeof(*ne));
-	if (!ne)
-		return ini_error(c, line, "out of memory");
-	t->env = ne;
+	struct env_var *ne = t->env;
+	if (!(t->nenv & (t->nenv - 1))) { /* grow at powers of two */
+		ne = realloc(t->env, (t->nenv ? 2 * t->nenv : 1) * sizeof(*ne));
+		if (!ne)
+			return ini_error(c, line, "out of memory");
+		t->env = ne;
+	}
 	ne[t->nenv].name = strdup(key);
 	ne[t->nenv].value = strdup(value);
 	ne[t->nenv].line = line;
