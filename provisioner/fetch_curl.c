@@ -76,7 +76,8 @@ static const char *label(const struct xfer *x)
 static void emit(struct xfer *x, enum gotc_event_type type, const char *msg, uint64_t now)
 {
 	/* URLs in events and messages never carry user:password@ */
-	char *shown = x->req->urls ? url_redact(x->req->urls[x->url]) : NULL;
+	const char *u = x->req->urls ? x->req->urls[x->url] : NULL;
+	char *shown = u ? url_redact(u) : NULL;
 	struct gotc_event ev = {.type = type, .slot = x->slot, .name = label(x),
 				.url = shown, .msg = msg,
 				.now = now, .total = x->total, .attempt = x->attempt + 1};
