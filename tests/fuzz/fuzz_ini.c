@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gotc_t h;
 	memset(&h, 0, sizeof(h));
 	char *urls[] = {(char *)"https://m.invalid/x", NULL};
-	struct gotc_mirror m = {(char *)"test", urls};
+	struct gotc_mirror m = {.name = (char *)"test", .urls = urls};
 	h.mirrors = &m;
 	h.nmirrors = 1;
 	char *search[] = {dir, NULL};

@@ -71,7 +71,7 @@ static void test_golden_entry_names(void **state)
 	gotc_t h;
 	memset(&h, 0, sizeof(h));
 	char *urls[] = {(char *)"https://m.invalid/x", NULL};
-	struct gotc_mirror m = {(char *)"test", urls};
+	struct gotc_mirror m = {.name = (char *)"test", .urls = urls};
 	char *search[] = {dir, NULL};
 	h.mirrors = &m;
 	h.nmirrors = 1;
