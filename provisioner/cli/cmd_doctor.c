@@ -1,7 +1,10 @@
 /* cmd_doctor.c - gotc doctor TARGET: in a temporary directory with the
  * installed target's env, build a C, a C++, a cgo (C + C++) and a pure-Go
  * program, check each with the ELF checker, run each under qemu-user when
- * possible, and check the Go environment itself.  Prints a table. */
+ * possible, and check the Go environment itself.  On musl targets a cgo
+ * setgid probe runs too: musl before 1.2.4 runs its setxid signal handler
+ * on the goroutine stack (golang/go#39857) and the program crashes.  Prints
+ * a table. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -71,6 +74,26 @@ static const char cgo_go_c[] = "package main\n\n/*\nint c_mul(int a, int b);\n*/
 			       "\tfmt.Printf(\"cgo: c=%d\\n\", int(C.c_mul(6, 7)))\n}\n";
 static const char cgo_want_cxx[] = "cgo: c=42 cxx=gotc+std::string\n";
 static const char cgo_want_c[] = "cgo: c=42\n";
+/* setgid while locked threads run Go code and the GC scans their stacks:
+ * the case musl < 1.2.4 corrupts (golang/go#39857).  setgid(getgid()) is
+ * allowed for any user. */
+static const char setgid_src[] =
+	"package main\n\n/*\n#include <unistd.h>\n"
+	"static int c_setgid(void) { return setgid(getgid()); }\n*/\nimport \"C\"\n\n"
+	"import (\n\t\"fmt\"\n\t\"os\"\n\t\"runtime\"\n\t\"sync\"\n\t\"syscall\"\n)\n\n"
+	"func deep(n int) int {\n\tvar pad [64]byte\n\tpad[n%64] = byte(n)\n"
+	"\tif n == 0 {\n\t\treturn int(pad[0])\n\t}\n\treturn deep(n-1) + int(pad[n%64])\n}\n\n"
+	"func main() {\n\truntime.GOMAXPROCS(4)\n\tstop := make(chan struct{})\n"
+	"\tvar wg sync.WaitGroup\n\tfor i := 0; i < 4; i++ {\n\t\twg.Add(1)\n"
+	"\t\tgo func(i int) {\n\t\t\tdefer wg.Done()\n\t\t\truntime.LockOSThread()\n"
+	"\t\t\tfor {\n\t\t\t\tselect {\n\t\t\t\tcase <-stop:\n\t\t\t\t\treturn\n"
+	"\t\t\t\tdefault:\n\t\t\t\t\tdeep(50 + i)\n\t\t\t\t}\n\t\t\t}\n\t\t}(i)\n\t}\n"
+	"\tfor i := 0; i < 16; i++ {\n\t\tif C.c_setgid() != 0 {\n"
+	"\t\t\tfmt.Println(\"setgid: C setgid failed\")\n\t\t\tos.Exit(1)\n\t\t}\n"
+	"\t\truntime.GC()\n\t\tif err := syscall.Setgid(os.Getgid()); err != nil {\n"
+	"\t\t\tfmt.Println(\"setgid:\", err)\n\t\t\tos.Exit(1)\n\t\t}\n\t}\n"
+	"\tclose(stop)\n\twg.Wait()\n\tfmt.Printf(\"setgid: ok %d\\n\", deep(10))\n}\n";
+static const char setgid_want[] = "setgid: ok 55\n";
 static const char go_src[] = "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\n"
 			     "func main() { fmt.Printf(\"go: %s/%s\\n\", runtime.GOOS, runtime.GOARCH) }\n";
 
@@ -415,8 +438,9 @@ static int probes(struct doctor *d)
 	char *cgo = path_join(d->dir, "cgo"), *gop = path_join(d->dir, "gopure");
 	char *cbin = path_join(d->dir, "c-prog"), *xbin = path_join(d->dir, "cxx-prog");
 	char *gbin = path_join(d->dir, "cgo-prog"), *pbin = path_join(d->dir, "go-prog");
+	char *sgd = path_join(d->dir, "setgid"), *sbin = path_join(d->dir, "setgid-prog");
 	int rc = 0;
-	if (!cgo || !gop || !cbin || !xbin || !gbin || !pbin) {
+	if (!cgo || !gop || !cbin || !xbin || !gbin || !pbin || !sgd || !sbin) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -471,6 +495,15 @@ static int probes(struct doctor *d)
 	snprintf(want_go, sizeof(want_go), "go: linux/%s\n", t->arch->goarch);
 	char *argv_p[] = {(char *)"go", (char *)"build", (char *)"-o", pbin, (char *)".", NULL};
 	rc = build(d, "go", argv_p, gop, pbin, want_go);
+	if (rc || t->libc != LIBC_MUSL)
+		goto out;
+	rc = mkdir_p(sgd, 0755);
+	rc = rc ? rc : write_src(sgd, "go.mod", gomod);
+	rc = rc ? rc : write_src(sgd, "main.go", setgid_src);
+	if (rc)
+		goto out;
+	char *argv_s[] = {(char *)"go", (char *)"build", (char *)"-o", sbin, (char *)".", NULL};
+	rc = build(d, "setgid", argv_s, sgd, sbin, setgid_want);
 out:
 	free(cc);
 	free(cxxc);
@@ -480,6 +513,8 @@ out:
 	free(xbin);
 	free(gbin);
 	free(pbin);
+	free(sgd);
+	free(sbin);
 	return rc;
 }
 
