@@ -72,15 +72,23 @@ static int trailer_append(gotc_t *h, const char *path)
 	return rc ? gotc_fail(h, rc, "%s: %s", path, strerror(-rc)) : 0;
 }
 
-static int trailer_check(gotc_t *h, const char *path)
+/* Check the digest the trailer records against the bytes before it.  On
+ * success *fdp is the open file (the one later unpacked: never reopened by
+ * path), *payload the length before the trailer, rec the recorded digest. */
+static int trailer_check(gotc_t *h, const char *path, int *fdp, uint64_t *payload, char rec[65])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc = 0;
 	struct stat st;
 	unsigned char t[TRAILER_LEN];
-	char hex[65], rec[65];
+	char hex[65];
 	const char *why = NULL;
+	*fdp = -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = gotc_fail(h, -errno, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = gotc_fail(h, GOTC_EARCHIVE, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size < (off_t)TRAILER_LEN ||
@@ -101,9 +109,39 @@ static int trailer_check(gotc_t *h, const char *path)
 			       "again with gotc bundle)",
 			       path, why);
 out:
-	if (fd >= 0)
+	if (!rc) {
+		*fdp = fd;
+		*payload = (uint64_t)st.st_size - TRAILER_LEN;
+	} else if (fd >= 0) {
 		close(fd);
+	}
 	return rc;
+}
+
+/* Unpacking reads the bundle from the fd trailer_check hashed, hashing it
+ * again: the bytes unpacked are the bytes whose digest was checked. */
+struct bundle_reader {
+	int fd;
+	uint64_t off, len;
+	struct hasher *hs;
+};
+
+static long bundle_read(void *ctx, void *buf, size_t len)
+{
+	struct bundle_reader *r = ctx;
+	if (len > r->len - r->off)
+		len = (size_t)(r->len - r->off);
+	if (!len)
+		return 0;
+	ssize_t n;
+	do
+		n = pread(r->fd, buf, len, (off_t)r->off);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1; /* the file shrank or cannot be read */
+	hasher_update(r->hs, buf, (size_t)n);
+	r->off += (uint64_t)n;
+	return (long)n;
 }
 
 /* ---- gotc-bundle.ini ---- */
@@ -578,12 +616,16 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 	struct plan *plans = NULL;
 	char *stage = NULL, *x = NULL, *files = NULL, **saved_search = h->search, **search = NULL;
 	size_t np = 0, added = 0;
-	int saved_offline = h->offline, lock = -1;
-	int rc = trailer_check(h, path);
+	int saved_offline = h->offline, lock = -1, fd = -1;
+	char rec[65];
+	struct bundle_reader br = {0};
+	int rc = trailer_check(h, path, &fd, &br.len, rec);
 	if (rc)
 		return rc;
-	if ((lock = store_lock(h)) < 0)
+	if ((lock = store_lock(h)) < 0) {
+		close(fd);
 		return lock;
+	}
 	store_clean_staging(h);
 	if ((rc = store_stage(h, "bundle", &stage)))
 		goto out;
@@ -597,8 +639,29 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 	}
 	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = path_basename(path), .msg = "unpack"};
 	gotc_emit(h, &ev);
-	struct unpack_opts o = {0};
+	br.fd = fd;
+	if (!(br.hs = hasher_new(HASH_SHA256))) {
+		free(ini);
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	struct unpack_opts o = {.read_fn = bundle_read, .read_ctx = &br};
 	rc = unpack_archive(h, path, x, &o);
+	if (!rc) {
+		/* the rest of the payload (zstd frames after the tar's end) */
+		char buf[65536];
+		long nr;
+		while ((nr = bundle_read(&br, buf, sizeof(buf))) > 0)
+			;
+		char hex[65];
+		hasher_final(br.hs, hex);
+		br.hs = NULL;
+		if (nr < 0 || strcmp(hex, rec) != 0)
+			rc = gotc_fail(h, GOTC_ECHECKSUM,
+				       "%s: not an intact gotc bundle (it changed while it was read); "
+				       "nothing was installed",
+				       path);
+	}
 	if (!rc)
 		rc = bini_read(h, ini, path, &bi);
 	free(ini);
@@ -683,8 +746,8 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
 		if (!rc)
 			rc = entry_key_matches(h, path, from, pe);
-		if (!rc && !is_file(m) && rename(from, to) < 0)
-			rc = gotc_fail(h, -errno, "rename %s -> %s: %s", from, to, strerror(errno));
+		if (!rc && !is_file(m))
+			rc = store_publish(h, from, to);
 		free(from);
 		free(to);
 		free(m);
@@ -706,6 +769,9 @@ out:
 	free(stage);
 	free(x);
 	free(files);
+	hasher_free(br.hs);
+	if (fd >= 0)
+		close(fd);
 	store_unlock(lock);
 	return rc;
 }

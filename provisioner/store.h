@@ -34,6 +34,10 @@ int store_stage(gotc_t *h, const char *name, char **out);
 /* Write the manifest of stage/root, make the tree read-only and rename
  * stage to dest (a path under GOTC_HOME). */
 int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info);
+/* The tail of store_commit for a stage that already holds its root/,
+ * manifest and info (a verified bundle entry): flush it to disk ([store]
+ * fsync), rename it to dest, replacing a leftover without a manifest. */
+int store_publish(gotc_t *h, const char *stage, const char *dest);
 
 /* Remove every write bit under root, as store_commit does (directories keep
  * u+rx), so a tree rebuilt from an archive matches the manifest it had. */

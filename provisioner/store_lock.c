@@ -149,35 +149,26 @@ void store_make_readonly(const char *root)
 	nftw(root, ro_one, 64, FTW_PHYS | FTW_DEPTH);
 }
 
-int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info)
+int store_publish(gotc_t *h, const char *stage, const char *dest)
 {
-	char *root = path_join(stage, "root");
-	char *man = path_join(stage, "manifest");
-	char *inf = path_join(stage, "info");
 	char *parent = path_dirname(dest);
-	uint64_t bytes = 0;
 	int rc;
-	if (!root || !man || !inf || !parent) {
-		rc = gotc_fail(h, -ENOMEM, "out of memory");
-		goto out;
-	}
-	/* Immutable from here on: no write bits anywhere in the tree. */
-	store_make_readonly(root);
-	if ((rc = manifest_write(h, root, man, &bytes)))
-		goto out;
-	if ((rc = write_file_atomic(inf, info, strlen(info), 0444))) {
-		rc = gotc_fail(h, rc, "%s: %s", inf, strerror(-rc));
-		goto out;
-	}
+	if (!parent)
+		return gotc_fail(h, -ENOMEM, "out of memory");
 	if ((rc = mkdir_p(parent, 0755))) {
 		rc = gotc_fail(h, rc, "mkdir %s: %s", parent, strerror(-rc));
 		goto out;
 	}
 	/* Make the bytes durable before the rename publishes them, so a power
 	 * loss cannot leave a committed entry with empty files ([store] fsync). */
-	int dfd = h->fsync ? open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dfd >= 0) {
-		syncfs(dfd);
+	if (h->fsync) {
+		int dfd = open(stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 || syncfs(dfd) < 0) {
+			rc = gotc_fail(h, -errno, "cannot flush %s to disk: %s", stage, strerror(errno));
+			if (dfd >= 0)
+				close(dfd);
+			goto out;
+		}
 		close(dfd);
 	}
 	int r = rename(stage, dest);
@@ -197,9 +188,33 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 	}
 	rc = 0;
 out:
+	free(parent);
+	return rc;
+}
+
+int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info)
+{
+	char *root = path_join(stage, "root");
+	char *man = path_join(stage, "manifest");
+	char *inf = path_join(stage, "info");
+	uint64_t bytes = 0;
+	int rc;
+	if (!root || !man || !inf) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Immutable from here on: no write bits anywhere in the tree. */
+	store_make_readonly(root);
+	if ((rc = manifest_write(h, root, man, &bytes)))
+		goto out;
+	if ((rc = write_file_atomic(inf, info, strlen(info), 0444))) {
+		rc = gotc_fail(h, rc, "%s: %s", inf, strerror(-rc));
+		goto out;
+	}
+	rc = store_publish(h, stage, dest);
+out:
 	free(root);
 	free(man);
 	free(inf);
-	free(parent);
 	return rc;
 }

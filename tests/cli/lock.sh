@@ -181,6 +181,16 @@ g install --from-bundle "$T/b.gotc" fix-clang
 check "install --from-bundle again, one target" 0
 g install --from-bundle "$T/b.gotc" fix-nosuch
 check "install --from-bundle of a target it lacks" 1
+# bundle entries are committed like built ones: a leftover directory without
+# a manifest (an interrupted delete) is replaced, not an error
+fresh; dead_config
+cp "$B" "$T/b.gotc"
+goent=$(echo "$src_entries" | tr ' ' '\n' | grep '^go-')
+mkdir -p "$GOTC_HOME/store/$goent/root" && echo junk >"$GOTC_HOME/store/$goent/root/junk"
+g install --from-bundle "$T/b.gotc"
+check "install --from-bundle over a leftover entry directory" 0
+g verify
+check "verify after replacing the leftover" 0
 # one byte changed, anywhere: refused, nothing installed
 sz=$(size "$B")
 for where in middle end start trailer; do
