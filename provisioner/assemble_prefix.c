@@ -10,6 +10,7 @@
 
 #include "env.h"
 #include "install.h"
+#include "instance_record.h"
 #include "store.h"
 #include "util.h"
 
@@ -349,29 +350,6 @@ static int check_libcxx(gotc_t *h, const struct plan *p, const char *sysroot)
 			 t->name);
 }
 
-/* Where a target comes from: its file's real path, or "bundle" for the
- * files a bundle carries (unpacked under staging).  malloc'd. */
-static char *target_origin(gotc_t *h, const struct target *t)
-{
-	char *file = realpath(t->path, NULL);
-	char *staging = store_path(h, "store/.staging/");
-	char *real_staging = NULL;
-	if (staging) {
-		char *dir = path_dirname(staging);
-		real_staging = dir ? realpath(dir, NULL) : NULL;
-		free(dir);
-	}
-	bool bundled = file && real_staging && str_starts(file, real_staging) &&
-		       file[strlen(real_staging)] == '/';
-	free(staging);
-	free(real_staging);
-	if (bundled) {
-		free(file);
-		return strdup("bundle");
-	}
-	return file ? file : strdup(t->path);
-}
-
 /* An installed target of the same name must come from the same file: two
  * sources' targets (REPO/NAME and NAME) never replace each other. */
 static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
@@ -381,7 +359,7 @@ static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
 	int rc = store_info_read(h, prefix, STORE_INFO_PREFIX, &in);
 	const char *have = rc ? NULL : in.file;
 	rc = 0;
-	char *want = target_origin(h, t);
+	char *want = instance_origin_file(h, t);
 	/* a bundle installs the targets it names, whatever was there */
 	if (have && want && strcmp(have, want) != 0 && strcmp(have, "bundle") != 0 &&
 	    strcmp(want, "bundle") != 0)
@@ -452,9 +430,9 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		if (rc || (rc = link_to(h, goroot, root, "goroot")) ||
 		    (rc = link_to(h, sysroot, root, "sysroot")) ||
 		    (tcroot && (rc = link_to(h, tcroot, root, "toolchain"))) ||
-		    (rc = write_env_files(h, p, root)))
+		    (rc = write_env_files(h, p, root)) || (rc = instance_record_write(h, p, root)))
 			goto out;
-		char *origin = target_origin(h, t);
+		char *origin = instance_origin_file(h, t);
 		buf_printf(&ib, "target %s\nfile %s\nprefix_id %s\n", t->name, origin ? origin : t->path,
 			   p->prefix_id);
 		free(origin);

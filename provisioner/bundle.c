@@ -11,6 +11,7 @@
 #include "bundle.h"
 #include "ini_strict.h"
 #include "install.h"
+#include "instance_record.h"
 #include "store.h"
 #include "unpack.h"
 #include "util.h"
@@ -406,8 +407,9 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 		rc = lock;
 		goto out;
 	}
+	/* each installed instance from the files it was built from */
 	for (size_t i = 0; i < n && !rc; i++)
-		if (!(rc = plan_build(h, names[i], &plans[np])))
+		if (!(rc = instance_plan(h, names[i], INSTANCE_FIRST, &plans[np], NULL)))
 			np++;
 	buf_printf(&ini, "; gotc bundle: install with gotc install --from-bundle FILE\n[bundle]\n"
 			 "version = 1\ngotc = %s\nhost = %s\ntargets =",

@@ -12,6 +12,7 @@
 
 #include "fetch.h"
 #include "install.h"
+#include "instance_record.h"
 #include "store.h"
 #include "util.h"
 
@@ -33,16 +34,29 @@ static bool prefix_current(gotc_t *h, const struct plan *p)
 	return ok;
 }
 
-int install_targets(gotc_t *h, char *const *names, size_t n)
+int install_targets(gotc_t *h, char *const *names, size_t n, char ***installed)
 {
 	struct plan *plans = calloc(n ? n : 1, sizeof(*plans));
 	int rc = 0;
+	if (installed)
+		*installed = NULL;
 	if (!plans)
 		return gotc_fail(h, -ENOMEM, "out of memory");
+	/* the search path, or an installed instance's record when its source is gone */
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = plan_build(h, names[i], &plans[i]);
+		rc = instance_plan(h, names[i], SEARCH_FIRST, &plans[i], NULL);
 	if (!rc)
 		rc = install_plans(h, plans, n);
+	if (!rc && installed) {
+		*installed = calloc(1, sizeof(char *));
+		for (size_t i = 0; i < n && *installed; i++)
+			if (strv_push(installed, plans[i].rs.t->name)) {
+				strv_free(*installed);
+				*installed = NULL;
+			}
+		if (!*installed)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++)
 		plan_free(&plans[i]);
 	free(plans);

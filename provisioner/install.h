@@ -5,8 +5,11 @@
 #include "plan.h"
 
 /* Install (or confirm) every target; all-or-nothing per target.
- * Already-installed targets with the same plan cost one plan + a readlink. */
-int install_targets(gotc_t *h, char *const *targets, size_t n);
+ * Already-installed targets with the same plan cost one plan + a readlink.
+ * A target is found on the search path, else (an image without its
+ * sources) in the record of the installed instance it names.
+ * *installed (optional): the instances' names, in order (strv_free). */
+int install_targets(gotc_t *h, char *const *targets, size_t n, char ***installed);
 /* The same for plans already built (the caller keeps and frees them). */
 int install_plans(gotc_t *h, struct plan *plans, size_t n);
 /* The same with the store lock already held by the caller (no fast path). */

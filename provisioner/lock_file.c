@@ -8,6 +8,7 @@
 
 #include "ini_strict.h"
 #include "install.h"
+#include "instance_record.h"
 #include "lock.h"
 
 const char *lock_rel_path(gotc_t *h, const char *path)
@@ -86,7 +87,8 @@ int lock_render(gotc_t *h, char *const *names, size_t n, struct buf *b)
 		for (size_t k = 0; k < np && !dup; k++)
 			dup = strcmp(plans[k].rs.t->name, path_basename(names[i])) == 0 ||
 			      strcmp(plans[k].rs.t->name, names[i]) == 0;
-		if (!dup && !(rc = plan_build(h, names[i], &plans[np])))
+		/* an installed instance pins what it was built from */
+		if (!dup && !(rc = instance_plan(h, names[i], INSTANCE_FIRST, &plans[np], NULL)))
 			np++;
 	}
 	/* Sizes: from the recipe, else from the verified file in the cache. */

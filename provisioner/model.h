@@ -114,6 +114,14 @@ struct resolved {
 	struct recipe *r[TR__COUNT]; /* r[TR_SYSROOT] may be NULL (toolchain's own) */
 };
 int target_resolve(gotc_t *h, const char *name_or_path, struct resolved *out);
+/* Load the target file at path and find the files of the recipes it names
+ * (rpaths[i] malloc'd, NULL where it names none), without loading them.
+ * A target inside an installed instance's record (see instance_record.h)
+ * takes its recipes from that record only. */
+int target_locate(gotc_t *h, const char *path, struct target **t, char *rpaths[TR__COUNT]);
+/* DIR when path is DIR/targets/NAME.ini of an installed record (DIR is
+ * named record and holds record.ini), else NULL; malloc'd. */
+char *target_record_tree(const char *path);
 void resolved_free(struct resolved *rs);
 
 /* Mirror rewriting: ${mirror:NAME}/rest -> every configured base + rest.

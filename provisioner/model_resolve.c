@@ -61,23 +61,40 @@ char *find_target_file(gotc_t *h, const char *name)
 /* Recipes come from the repository that holds the target (origin, NULL when
  * the target is not a repository's), then from the search path without
  * repository trees: a repository is self-contained, and adding one never
- * changes the recipes of anyone else's targets. */
-static char *find_recipe_for(gotc_t *h, enum recipe_kind kind, const char *name, const char *origin)
+ * changes the recipes of anyone else's targets.  strict: origin only (an
+ * installed instance's record). */
+static char *find_recipe_for(gotc_t *h, enum recipe_kind kind, const char *name, const char *origin,
+			     bool strict)
 {
 	char sub[32], owner[80];
 	if (!name_ok(name))
 		return NULL;
 	snprintf(sub, sizeof(sub), "recipes/%s", recipe_kind_names[kind]);
 	char *p = origin ? find_in(origin, sub, name) : NULL;
-	for (size_t i = 0; !p && h->search && h->search[i]; i++)
+	for (size_t i = 0; !p && !strict && h->search && h->search[i]; i++)
 		if (!repo_of_dir(h, h->search[i], owner, sizeof(owner)))
 			p = find_in(h->search[i], sub, name);
 	return p;
 }
 
+char *target_record_tree(const char *path)
+{
+	char *dir = path_dirname(path), *tree = dir ? path_dirname(dir) : NULL;
+	char *marker = tree ? path_join(tree, "record.ini") : NULL;
+	bool ok = marker && strcmp(path_basename(dir), "targets") == 0 &&
+		  strcmp(path_basename(tree), "record") == 0 && is_file(marker);
+	free(dir);
+	free(marker);
+	if (!ok) {
+		free(tree);
+		return NULL;
+	}
+	return tree;
+}
+
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name)
 {
-	return find_recipe_for(h, kind, name, NULL);
+	return find_recipe_for(h, kind, name, NULL, false);
 }
 
 /* The repository tree on the search path that holds target file path, if any. */
@@ -194,10 +211,45 @@ int recipe_check_mirrors(gotc_t *h, const struct recipe *r)
 	return 0;
 }
 
+int target_locate(gotc_t *h, const char *path, struct target **t, char *rpaths[TR__COUNT])
+{
+	char *tree = target_record_tree(path);
+	const char *origin = tree ? tree : target_origin(h, path);
+	for (int i = 0; i < TR__COUNT; i++)
+		rpaths[i] = NULL;
+	int rc = target_load(h, path, t);
+	for (int i = 0; !rc && i < TR__COUNT; i++) {
+		if (!(*t)->recipe[i])
+			continue;
+		rpaths[i] = find_recipe_for(h, tr_kind[i], (*t)->recipe[i], origin, tree != NULL);
+		if (rpaths[i])
+			continue;
+		if (tree)
+			rc = gotc_fail(h, GOTC_ERECIPE, "%s:%d: no %s recipe '%s' in the installed record %s",
+				       (*t)->path, (*t)->recipe_line[i], recipe_kind_names[tr_kind[i]], (*t)->recipe[i], tree);
+		else
+			rc = gotc_fail(h, GOTC_ERECIPE,
+				       "%s:%d: no %s recipe '%s' (looked for recipes/%s/%s.ini on the "
+				       "search path)",
+				       (*t)->path, (*t)->recipe_line[i], recipe_kind_names[tr_kind[i]], (*t)->recipe[i],
+				       recipe_kind_names[tr_kind[i]], (*t)->recipe[i]);
+	}
+	free(tree);
+	if (rc) {
+		target_free(*t);
+		*t = NULL;
+		for (int i = 0; i < TR__COUNT; i++) {
+			free(rpaths[i]);
+			rpaths[i] = NULL;
+		}
+	}
+	return rc;
+}
+
 int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 {
 	memset(rs, 0, sizeof(*rs));
-	char *path = find_target_file(h, name);
+	char *path = find_target_file(h, name), *rpaths[TR__COUNT] = {NULL};
 	if (!path && strchr(name, '/') && !str_ends(name, ".ini"))
 		return gotc_fail(h, GOTC_ENOTFOUND,
 				 "no target '%s': REPO/TARGET names a target of a recipe repository "
@@ -206,31 +258,22 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 	if (!path)
 		return gotc_fail(h, GOTC_ENOTFOUND,
 				 "no target '%s' on the search path (see 'gotc targets')", name);
-	const char *origin = target_origin(h, path);
-	int rc = target_load(h, path, &rs->t);
+	int rc = target_locate(h, path, &rs->t, rpaths);
 	free(path);
 	if (rc)
 		return rc;
 	struct target *t = rs->t;
-	for (int i = 0; i < TR__COUNT; i++) {
-		if (!t->recipe[i])
+	for (int i = 0; i < TR__COUNT && !rc; i++) {
+		if (!rpaths[i])
 			continue;
-		char *rp = find_recipe_for(h, tr_kind[i], t->recipe[i], origin);
-		if (!rp) {
-			rc = gotc_fail(h, GOTC_ERECIPE,
-				       "%s:%d: no %s recipe '%s' (looked for recipes/%s/%s.ini on the "
-				       "search path)",
-				       t->path, t->recipe_line[i], recipe_kind_names[tr_kind[i]],
-				       t->recipe[i], recipe_kind_names[tr_kind[i]], t->recipe[i]);
-			goto out;
-		}
-		rc = recipe_load(h, rp, tr_kind[i], &rs->r[i]);
-		free(rp);
-		if (rc)
-			goto out;
-		if ((rc = recipe_check_mirrors(h, rs->r[i])))
-			goto out;
+		rc = recipe_load(h, rpaths[i], tr_kind[i], &rs->r[i]);
+		if (!rc)
+			rc = recipe_check_mirrors(h, rs->r[i]);
 	}
+	for (int i = 0; i < TR__COUNT; i++)
+		free(rpaths[i]);
+	if (rc)
+		goto out;
 	const struct recipe *go = rs->r[TR_GO], *tc = rs->r[TR_TOOLCHAIN];
 	const struct recipe *sr = rs->r[TR_SYSROOT], *kh = rs->r[TR_KERNEL];
 	const char *gomin = go->min_kernel ? go->min_kernel : go_min_kernel(go->version);

@@ -15,12 +15,16 @@ const struct cmd cli_commands[] = {
 	 "[--json]\n"
 	 "  --json        machine-readable output\n"},
 	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
-	 "TARGET\n"
-	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file\n"},
+	 "[--installed] TARGET\n"
+	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file\n"
+	 "  --installed   the installed instance TARGET, from the files it was built\n"
+	 "                from (kept in its prefix), whatever the search path holds\n"},
 	{"lint", "validate target and recipe files", cmd_lint,
-	 "[FILE...]\n"
+	 "[FILE|TARGET...]\n"
 	 "  FILE          target (targets/*.ini) or recipe (recipes/KIND/*.ini) files;\n"
-	 "                without FILE, every file on the search path\n"},
+	 "                without FILE, every file on the search path\n"
+	 "  TARGET        a target name (or REPO/TARGET) on the search path, else an\n"
+	 "                installed instance: that target and the recipes it composes\n"},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] TARGET...\n"
 	 "       gotc install --locked FILE [TARGET...]\n"

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "elf_check.h"
+#include "instance_record.h"
 #include "model.h"
 #include "util.h"
 
@@ -14,13 +15,9 @@ int cli_load_check_target(struct cli *cli, const char *name, const char *sysroot
 {
 	*t = NULL;
 	*sysroot = NULL;
-	char *path = find_target_file(&cli->h, name);
-	if (!path)
-		return gotc_fail(&cli->h, GOTC_ENOTFOUND,
-				 "no target '%s' on the search path (see 'gotc targets')", name);
-	/* The target file alone: its recipes need not resolve. */
-	int rc = target_load(&cli->h, path, t);
-	free(path);
+	/* The target file alone (its recipes need not resolve): an installed
+	 * instance's own copy first, else the search path's. */
+	int rc = instance_target_load(&cli->h, name, INSTANCE_FIRST, t, NULL);
 	if (rc)
 		return rc;
 	if (sysroot_opt) {

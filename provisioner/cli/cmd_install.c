@@ -38,18 +38,22 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	if (optind >= argc && !locked && !bundle)
 		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
 	size_t n = (size_t)(argc - optind);
+	char **names = NULL;
 	int rc = locked ? lock_install(&cli->h, locked, argv + optind, n)
 		 : bundle ? bundle_install(&cli->h, bundle, argv + optind, n)
-			  : install_targets(&cli->h, argv + optind, n);
-	if (rc || cli->quiet)
+			  : install_targets(&cli->h, argv + optind, n, &names);
+	if (rc || cli->quiet) {
+		strv_free(names);
 		return cli_error(cli, rc);
+	}
 	char sum[256];
 	bool did = cli_progress_summary(cli, sum, sizeof(sum));
 	cli_progress_clear(cli);
 	struct buf what;
 	buf_init(&what);
-	for (int i = optind; i < argc; i++)
-		buf_printf(&what, "%s%s", i > optind ? ", " : "", argv[i]);
+	/* the instances' own names: what gotc env takes, whatever was typed */
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&what, "%s%s", i ? ", " : "", names && names[i] ? names[i] : argv[optind + i]);
 	if (!n)
 		buf_printf(&what, "the targets of %s", locked ? locked : bundle);
 	if (did)
@@ -58,12 +62,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	else
 		fprintf(stderr, "%s: already installed, nothing to do\n", what.s);
 	buf_free(&what);
-	for (int i = optind; i < argc; i++) {
-		char *hint = cli_hint_env(cli, argv[i]);
+	for (size_t i = 0; i < n; i++) {
+		char *hint = cli_hint_env(cli, names && names[i] ? names[i] : argv[optind + i]);
 		fprintf(stderr, "  use it: %s\n", hint ? hint : "");
 		free(hint);
 	}
 	if (!n)
 		fprintf(stderr, "  see 'gotc list'\n");
+	strv_free(names);
 	return EXIT_OK;
 }

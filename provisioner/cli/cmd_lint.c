@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "instance_record.h"
 #include "model.h"
 #include "util.h"
 
@@ -41,15 +42,24 @@ int cmd_lint(struct cli *cli, int argc, char **argv)
 			return cli_usage_error(c, "unknown option '%s'", argv[i]);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++) {
-			if (!is_file(argv[i])) {
-				fprintf(stderr, "gotc lint: %s: no such file\n", argv[i]);
-				ex = EXIT_USAGE;
-				continue;
+			char **files = NULL;
+			int e;
+			if (is_file(argv[i])) {
+				e = lint_one(cli, argv[i]);
+				n++;
+			} else if ((e = instance_lint_files(&cli->h, argv[i], &files))) {
+				/* a target NAME (or REPO/NAME, or an installed instance):
+				 * that target and the recipes it composes */
+				fprintf(stderr, "gotc lint: %s\n", cli->h.errbuf);
+				e = EXIT_USAGE;
 			}
-			int e = lint_one(cli, argv[i]);
+			for (size_t k = 0; files && files[k]; k++, n++) {
+				int ek = lint_one(cli, files[k]);
+				e = ek > e ? ek : e;
+			}
+			strv_free(files);
 			if (e > ex)
 				ex = e;
-			n++;
 		}
 	} else {
 		for (size_t i = 0; cli->h.search[i]; i++) {

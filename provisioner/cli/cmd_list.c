@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "instance_record.h"
 #include "store.h"
 #include "util.h"
 
@@ -31,6 +32,10 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		printf("targets in %s:\n", cli->h.home);
 	for (size_t i = 0; i < nt; i++) {
 		const struct installed *t = &targets[i];
+		/* its source on the search path against the files it was built from */
+		struct instance_status st;
+		if (!t->prefix || instance_status(&cli->h, t->name, &st))
+			memset(&st, 0, sizeof(st));
 		if (json) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
 			json_str(stdout, t->name);
@@ -40,11 +45,19 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 				printf(", \"error\": ");
 				json_str(stdout, t->errmsg ? t->errmsg : "");
 			}
+			printf(", \"source\": ");
+			st.source ? json_str(stdout, st.source) : (void)fputs("null", stdout);
+			printf(", \"changed\": ");
+			st.changed ? json_str(stdout, st.changed) : (void)fputs("null", stdout);
 			printf("}");
 		} else {
 			printf("  %-28s %s%s\n", t->name, t->prefix ? t->prefix : "(broken link)",
 			       t->prefix && t->err ? " (damaged: see gotc verify)" : "");
+			if (st.changed)
+				printf("    recipe changed since install: %s (run: gotc install %s)\n",
+				       st.changed, st.source);
 		}
+		instance_status_clear(&st);
 	}
 	if (!json && !nt)
 		printf("  (none)\n");

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "env.h"
+#include "instance_record.h"
 #include "plan.h"
 #include "util.h"
 
@@ -12,14 +13,34 @@ static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot"};
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd *c = cli_find("show");
+	bool installed = argc > 1 && strcmp(argv[1], "--installed") == 0;
+	if (installed)
+		argc--, argv++;
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error(c, argc < 2 ? "missing TARGET" : "expected exactly one TARGET");
+		return cli_usage_error(c, argc < 2 ? "missing TARGET" : argv[1][0] == '-' ? "unknown option" : "expected exactly one TARGET");
 	struct plan p;
-	int rc = plan_build(&cli->h, argv[1], &p);
-	if (rc)
+	struct instance_record rec;
+	memset(&rec, 0, sizeof(rec));
+	/* --installed: what the instance was built from, from its own record */
+	int rc = installed ? instance_record_find(&cli->h, argv[1], &rec) : 0;
+	if (!rc)
+		rc = installed ? instance_plan(&cli->h, argv[1], INSTANCE_ONLY, &p, NULL)
+			       : plan_build(&cli->h, argv[1], &p);
+	if (rc) {
+		instance_record_clear(&rec);
 		return cli_error(cli, rc);
+	}
 	const struct target *t = p.rs.t;
 	printf("target %s (%s)\n  %s\n", t->name, t->path, t->description);
+	if (installed) {
+		printf("  installed as %s from %s", rec.instance,
+		       rec.source && rec.source[0] ? rec.source : rec.file);
+		if (rec.repo)
+			printf(" (repository %s at commit %s%s%s)", rec.repo, rec.commit ? rec.commit : "?",
+			       rec.url ? ", " : "", rec.url ? rec.url : "");
+		printf("\n");
+	}
+	instance_record_clear(&rec);
 	printf("  arch %s (GOARCH=%s), %s <= %s, kernel >= %s, C++ %s", t->arch->name,
 	       t->arch->goarch, t->libc_str, t->libc_version, t->kernel, t->cxx_stdlib);
 	if (t->glibcxx)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "instance_record.h"
 #include "store.h"
 
 struct out {
@@ -41,8 +42,26 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return cli_error(cli, rc);
 	unsigned checked = r.items - r.errors, bad = r.problems + r.errors;
+	/* not damage: the search path's copy moved on since the install */
+	unsigned changed = 0;
+	struct installed *v = NULL;
+	size_t n = 0;
+	if (argc < 2 && target_list(&cli->h, false, &v, &n))
+		n = 0;
+	for (size_t i = 0; i < (argc < 2 ? n : (size_t)(argc - 1)); i++) {
+		const char *name = argc < 2 ? v[i].name : argv[i + 1];
+		struct instance_status st;
+		if (instance_status(&cli->h, name, &st) == 0 && st.changed) {
+			printf("changed  %s: recipe changed since install: %s (run: gotc install %s)\n",
+			       name, st.changed, st.source);
+			changed++;
+		}
+		instance_status_clear(&st);
+	}
+	installed_free(v, n);
 	if (!cli->quiet)
-		fprintf(stderr, "verify: %u director%s checked, %u problem%s\n", checked,
-			checked == 1 ? "y" : "ies", bad, bad == 1 ? "" : "s");
+		fprintf(stderr, "verify: %u director%s checked, %u problem%s%s\n", checked,
+			checked == 1 ? "y" : "ies", bad, bad == 1 ? "" : "s",
+			changed ? ", recipes changed since install (see above)" : "");
 	return bad ? EXIT_FAIL : EXIT_OK;
 }
