@@ -40,6 +40,9 @@ int cli_error(struct cli *cli, int rc);
 /* "gotc CMD: msg" + "see 'gotc CMD --help'", returns EXIT_USAGE (cli_usage.c). */
 int cli_usage_errorv(const char *cmd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for a path or REPO/NAME where an installed target's name
+ * is wanted, naming the name to use (cli_usage.c). */
+int cli_not_a_name(const char *cmd, const char *arg);
 /* Handle -h/--help as the only option: returns 1 if help was printed. */
 bool cli_wants_help(const struct cmd *c, int argc, char **argv);
 

@@ -575,8 +575,6 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_usage_error(c, "expected exactly one TARGET");
 	const char *name = argv[optind];
-	if (strchr(name, '/') || name[0] == '.')
-		return cli_usage_error(c, "'%s' is not a target name", name);
 	struct doctor d;
 	memset(&d, 0, sizeof(d));
 	d.cli = cli;

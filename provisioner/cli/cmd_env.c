@@ -61,7 +61,7 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	if (!file)
 		return usage("unknown format '%s' (sh, fish, json, make, github, cmake, meson)", format);
 	if (strchr(name, '/') || name[0] == '.')
-		return usage("'%s' is not a target name", name);
+		return cli_not_a_name("env", name);
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
 	if (!path) {
 		fprintf(stderr, "gotc env: out of memory\n");

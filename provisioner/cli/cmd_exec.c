@@ -33,7 +33,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	if (i >= argc)
 		return usage("%s", "missing COMMAND after TARGET");
 	if (strchr(name, '/') || name[0] == '.')
-		return usage("'%s' is not a target name", name);
+		return cli_not_a_name("exec", name);
 	int rc = env_apply(&cli->h, name);
 	if (rc) {
 		fprintf(stderr, "gotc exec: %s\n", cli->h.errbuf);

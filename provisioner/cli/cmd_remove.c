@@ -11,7 +11,7 @@ int cmd_remove(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(c, "missing TARGET");
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' || strchr(argv[i], '/'))
-			return cli_usage_error(c, "'%s' is not a target name", argv[i]);
+			return cli_not_a_name(c->name, argv[i]);
 	int ex = EXIT_OK;
 	for (int i = 1; i < argc; i++) {
 		int rc = target_remove(&cli->h, argv[i]);

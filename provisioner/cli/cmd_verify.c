@@ -35,7 +35,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	const struct cmd *c = cli_find("verify");
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' || strchr(argv[i], '/'))
-			return cli_usage_error(c, "'%s' is not a target name", argv[i]);
+			return cli_not_a_name(c->name, argv[i]);
 	struct out o = {cli, 0};
 	struct store_report r = {.problem = problem, .item = item, .ctx = &o};
 	int rc = target_verify(&cli->h, argc > 1 ? argv + 1 : NULL, (size_t)(argc - 1), &r);
