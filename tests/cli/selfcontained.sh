@@ -58,14 +58,14 @@ g repo add fleet "file://$T/fleet.git"
 check "repo add" 0
 g install "$T/gp/targets/gp-arm64.ini"
 check "install by absolute path" 0
-err_has "the hint names the instance, not the path" "installed gp-arm64: source \"\$(gotc env gp-arm64)\""
+err_has "the hint names the instance, not the path" "use it: . \"\$(gotc env gp-arm64)\""
 g env gp-arm64
 check "the hint runs as printed" 0
 g env targets/gp-arm64.ini
 check "env of a path names the target to use" 2 "gotc env: 'targets/gp-arm64.ini' is not a target name (installed targets go by name: gotc env gp-arm64)"
 g install fleet/repo-arm64 ship-arm64
 check "install from the repository and the tree" 0
-err_has "REPO/TARGET hint names the instance" "installed repo-arm64: source \"\$(gotc env repo-arm64)\""
+err_has "REPO/TARGET hint names the instance" "use it: . \"\$(gotc env repo-arm64)\""
 for i in gp-arm64 repo-arm64 ship-arm64; do
 	r="$GOTC_HOME/targets/$i/record"
 	if [ -f "$r/record.ini" ] && cmp -s "$r/recipes/go/go-fix.ini" "$S/recipes/go/go-fix.ini" &&
@@ -118,7 +118,7 @@ for i in gp-arm64 repo-arm64 ship-arm64; do
 	out_has "image: show --installed $i from the record" "target $i ($GOTC_HOME/targets/$i/record/targets/$i.ini)"
 	img install "$i"
 	check "image: install $i again (from its record)" 0
-	err_has "image: install $i is up to date" "installed $i:"
+	err_has "image: install $i is up to date" "$i: already installed, nothing to do"
 done
 img env --format=json repo-arm64
 check "image: env --format=json" 0
