@@ -51,8 +51,7 @@ void instance_record_clear(struct instance_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-/* Parse dir/record.ini into rec (rec->dir = dir, copied). */
-static int record_parse(gotc_t *h, const char *dir, struct instance_record *rec)
+int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec)
 {
 	char *path = path_join(dir, "record.ini"), *data = NULL;
 	size_t len = 0;
@@ -105,7 +104,7 @@ int instance_record_read(gotc_t *h, const char *instance, struct instance_record
 				 instance, h->home, instance);
 	free(pd);
 	char *dir = str_printf("%s/targets/%s/record", h->home, instance);
-	int rc = dir ? record_parse(h, dir, rec) : gotc_fail(h, -ENOMEM, "out of memory");
+	int rc = dir ? instance_record_load(h, dir, rec) : gotc_fail(h, -ENOMEM, "out of memory");
 	if (rc == GOTC_ENOTFOUND)
 		gotc_fail(h, rc,
 			  "target '%s' was installed by a gotc that kept no record of its files "
@@ -198,7 +197,7 @@ static int origin_of(gotc_t *h, const struct target *t, struct instance_record *
 	if (tree) {
 		/* planned from a record: it keeps the origin it had */
 		struct instance_record old;
-		rc = record_parse(h, tree, &old);
+		rc = instance_record_load(h, tree, &old);
 		free(tree);
 		if (rc)
 			return rc;
@@ -307,7 +306,7 @@ char *instance_origin_file(gotc_t *h, const struct target *t)
 	if (tree) {
 		struct instance_record rec;
 		char *file = NULL;
-		if (record_parse(h, tree, &rec) == 0) {
+		if (instance_record_load(h, tree, &rec) == 0) {
 			file = rec.file;
 			rec.file = NULL;
 			instance_record_clear(&rec);
@@ -350,8 +349,17 @@ char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
 {
 	struct instance_record rec;
 	char *path = NULL;
-	int have = mode == SEARCH_FIRST ? 0 : record_for(h, spec, &rec);
-	if (have < 0)
+	int have = 0;
+	h->err = 0;
+	if (mode == INSTANCE_ONLY && instance_record_find(h, spec, &rec))
+		return NULL; /* not installed, no record, or a damaged one */
+	if (mode == INSTANCE_ONLY)
+		have = 1;
+	else if (mode == INSTANCE_FIRST && (have = record_for(h, spec, &rec)) < 0)
+		return NULL; /* a damaged record is refused, never guessed around */
+	if (!have && (path = find_target_file(h, spec)))
+		return path;
+	if (!have && mode == SEARCH_FIRST && (have = record_for(h, spec, &rec)) < 0)
 		return NULL;
 	if (have) {
 		path = instance_record_target(&rec);
@@ -359,20 +367,6 @@ char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
 		if (!path)
 			gotc_fail(h, -ENOMEM, "out of memory");
 		return path;
-	}
-	if (mode == INSTANCE_ONLY) {
-		int rc = instance_record_find(h, spec, &rec);
-		if (!rc) /* only a race gets here */
-			instance_record_clear(&rec);
-		return NULL;
-	}
-	path = find_target_file(h, spec);
-	if (path)
-		return path;
-	if (mode == SEARCH_FIRST && record_for(h, spec, &rec) > 0) {
-		path = instance_record_target(&rec);
-		instance_record_clear(&rec);
-		return path ? path : (gotc_fail(h, -ENOMEM, "out of memory"), NULL);
 	}
 	if (strchr(spec, '/') && !str_ends(spec, ".ini"))
 		gotc_fail(h, GOTC_ENOTFOUND,
@@ -407,7 +401,6 @@ int instance_plan(gotc_t *h, const char *spec, enum instance_mode mode, struct p
 		  bool *from_record)
 {
 	memset(p, 0, sizeof(*p));
-	h->err = 0;
 	char *path = instance_target_file(h, spec, mode);
 	if (!path)
 		return h->err ? h->err : GOTC_ENOTFOUND;
@@ -417,7 +410,7 @@ int instance_plan(gotc_t *h, const char *spec, enum instance_mode mode, struct p
 	int rc = plan_build(h, path, p);
 	if (!rc && tree) {
 		struct instance_record rec;
-		if ((rc = record_parse(h, tree, &rec)) == 0) {
+		if ((rc = instance_record_load(h, tree, &rec)) == 0) {
 			if (strcmp(rec.prefix_id, p->prefix_id) != 0)
 				rc = gotc_fail(h, GOTC_ESTORE,
 					       "the record of %s (%s) no longer reproduces its prefix "

@@ -43,6 +43,9 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root);
  * installed by a gotc that kept no record; GOTC_ESTORE: unreadable. */
 int instance_record_read(gotc_t *h, const char *instance, struct instance_record *rec);
 void instance_record_clear(struct instance_record *rec);
+/* Parse DIR/record.ini into rec (rec->dir: a copy of dir); GOTC_ENOTFOUND
+ * when it does not exist, GOTC_ESTORE when it is unreadable or malformed. */
+int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec);
 /* The record a command argument names: an instance name, or REPO/NAME when
  * instance NAME came from repository REPO.  A path to an .ini file names a
  * file, never a record.  Errors as instance_record_read. */

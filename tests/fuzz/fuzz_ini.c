@@ -1,4 +1,5 @@
-/* fuzz_ini.c - libFuzzer target for the INI model: recipes, targets, config.
+/* fuzz_ini.c - libFuzzer target for the INI model: recipes, targets, config,
+ * an installed instance's record.ini.
  * The first byte picks the file kind; the rest is the file's content. */
 #include <stdint.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "instance_record.h"
 #include "model.h"
 #include "util.h"
 
@@ -35,8 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	setup();
-	int kind = data[0] % (RK__COUNT + 1); /* RK__COUNT = a target */
-	char *path = kind == RK__COUNT ? str_printf("%s/targets/t.ini", dir)
+	int kind = data[0] % (RK__COUNT + 2); /* RK__COUNT: a target, + 1: record.ini */
+	char *path = kind == RK__COUNT + 1 ? str_printf("%s/record.ini", dir)
+		     : kind == RK__COUNT ? str_printf("%s/targets/t.ini", dir)
 				       : str_printf("%s/recipes/%s/r.ini", dir, recipe_kind_names[kind]);
 	if (!path || write_file_atomic(path, data + 1, size - 1, 0644)) {
 		free(path);
@@ -50,7 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h.nmirrors = 1;
 	char *search[] = {dir, NULL};
 	h.search = search;
-	if (kind == RK__COUNT) {
+	if (kind == RK__COUNT + 1) {
+		struct instance_record rec;
+		if (instance_record_load(&h, dir, &rec) == 0)
+			instance_record_clear(&rec);
+	} else if (kind == RK__COUNT) {
 		struct target *t = NULL;
 		if (target_load(&h, path, &t) == 0)
 			target_free(t);
