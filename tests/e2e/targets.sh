@@ -1,5 +1,5 @@
 #!/bin/sh
-# End to end, for every Debian-based target (groups 1 and 2): install from a
+# End to end, for every Debian-based target (debian11-*, debian12-*): install from a
 # loopback mirror of real Debian packages, build the cgo probe (C + C++) with
 # `go build` inside the emitted env sourced by a non-interactive sh with no
 # profile files, run it under qemu-user-static and check its output.
@@ -24,7 +24,7 @@ fresh
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"
 printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
-targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian12-*.ini | sed 's/\.ini$//')}
+targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//')}
 matrix=
 bundled=
 for t in $targets; do
