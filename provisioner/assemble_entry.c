@@ -240,6 +240,7 @@ static int layer_dir(gotc_t *h, const char *from, const char *to)
 static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e, bool final_only)
 {
 	char *stage = NULL, *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL;
+	char *hinfo = NULL;
 	const struct recipe *r = e->recipe;
 	bool from_toolchain = e->role == ER_SYSROOT && r->kind == RK_TOOLCHAIN;
 	int rc = store_stage(h, e->name, &stage);
@@ -311,10 +312,12 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 	rm_rf(ktmp);
 	if (e->role == ER_SYSROOT && (rc = sysroot_fix_scripts(h, root, NULL)))
 		goto out;
-	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s", e->name,
+	if (e->role == ER_TOOLCHAIN && (rc = toolchain_host_need(h, r, root, &hinfo)))
+		goto out;
+	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s%s", e->name,
 			  e->role == ER_GO ? "go" : e->role == ER_TOOLCHAIN ? "toolchain" : "sysroot",
 			  r->name, r->version, e->key, e->kernel ? "kernel_headers " : "",
-			  e->kernel ? e->kernel->name : "", e->kernel ? "\n" : "");
+			  e->kernel ? e->kernel->name : "", e->kernel ? "\n" : "", hinfo ? hinfo : "");
 	if (!info) {
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
@@ -335,6 +338,7 @@ out:
 	free(ktmp);
 	free(dest);
 	free(info);
+	free(hinfo);
 	return rc;
 }
 

@@ -896,3 +896,47 @@ out:
 	close(fd);
 	return rc;
 }
+
+int elf_glibc_need(gotc_t *h, const char *path, int machine, char *out, size_t outlen)
+{
+	unsigned char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return gotc_fail(h, -errno, "%s: %s", path, strerror(errno));
+	struct scan s;
+	memset(&s, 0, sizeof(s));
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    pread(fd, magic, 4, 0) != 4 || memcmp(magic, ELFMAG, SELFMAG) != 0)
+		goto out;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		rc = gotc_fail(h, GOTC_EELF, "libelf: %s", elf_errmsg(-1));
+		goto out;
+	}
+	s.e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!s.e || elf_kind(s.e) != ELF_K_ELF || !gelf_getehdr(s.e, &s.eh)) {
+		rc = gotc_fail(h, GOTC_EELF, "%s: bad ELF header", path);
+		goto out;
+	}
+	if (s.eh.e_machine != machine)
+		goto out;
+	if ((rc = scan_phdrs(h, &s)) || (rc = scan_sections(h, &s)))
+		goto out;
+	const char *best = NULL;
+	for (size_t i = 0; i < s.nvn; i++) {
+		const char *v = symver_number(s.vn[i].name, "GLIBC_");
+		if (v && (!best || version_cmp(v, best) > 0))
+			best = v;
+	}
+	if (best) {
+		snprintf(out, outlen, "%s", best);
+		rc = 1;
+	}
+out:
+	scan_free(&s);
+	if (s.e)
+		elf_end(s.e);
+	close(fd);
+	return rc;
+}

@@ -36,6 +36,13 @@ int elf_check_mem(gotc_t *h, const struct target *t, const char *sysroot, const 
 		  size_t len, struct elf_report *out);
 void elf_report_free(struct elf_report *r);
 
+/* What a host program needs: the highest GLIBC_x.y of the file at path, when
+ * it is an ELF file for ELF machine `machine` (EM_*).  Returns 1 with the
+ * version ("2.36") in out, 0 when the file is not ELF, is for another
+ * machine or needs no GLIBC_ version, or GOTC_EELF / -errno (detail in h)
+ * when it is malformed ELF. */
+int elf_glibc_need(gotc_t *h, const char *path, int machine, char *out, size_t outlen);
+
 /* Symbol-version ceilings (exposed for tests).
  * The numeric part of a version name: "GLIBC_2.34" with prefix "GLIBC_" ->
  * "2.34"; NULL if name lacks the prefix or the rest is not digits and dots

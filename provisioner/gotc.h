@@ -35,6 +35,7 @@ enum gotc_err {
 	GOTC_EREPO = -1016,	/* repository update refused (not a fast-forward) */
 	GOTC_ESIGNATURE = -1030, /* a signed index did not verify          */
 	GOTC_EDEPENDS = -1031,	/* a package dependency nothing satisfies */
+	GOTC_EHOST = -1040,	/* this host cannot run the toolchain     */
 };
 
 const char *gotc_strerror(int err);

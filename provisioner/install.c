@@ -377,6 +377,10 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 	struct builders bs = {.h = h};
 	size_t nreq = 0;
 	int rc = 0;
+	/* a toolchain this host cannot run: refuse before downloading it */
+	for (size_t i = 0; i < n; i++)
+		if ((rc = toolchain_host_check(h, plans[i].rs.r[TR_TOOLCHAIN])))
+			return rc;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	bs.max = cpus > 1 ? (int)(cpus < 8 ? cpus : 8) : 1;
 	/* GOCACHE lives here when the home is writable by the user of the env

@@ -28,6 +28,17 @@ int assemble_prefix(gotc_t *h, const struct plan *p);
  * resolve inside the sysroot ("=/PATH"); *count (optional) = scripts changed. */
 int sysroot_fix_scripts(gotc_t *h, const char *root, int *count);
 
+/* assemble_host.c.  toolchain_host_need: measure the highest GLIBC_ version
+ * the host programs under root need and hold r->host_glibc to it (a
+ * mismatch is GOTC_ERECIPE naming the file); *info (malloc'd) gets the
+ * "host_arch A\nhost_glibc V\n" lines of the entry's info file.
+ * toolchain_host_check: GOTC_EHOST, with the message, when this host's glibc
+ * is below r->host_glibc (call it before downloading).  host_glibc_version:
+ * this host's glibc ("2.36"; GOTC_TEST_HOST_GLIBC overrides it for tests). */
+int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, char **info);
+int toolchain_host_check(gotc_t *h, const struct recipe *r);
+const char *host_glibc_version(void);
+
 struct env_file {
 	const char *format, *file;
 };

@@ -46,6 +46,8 @@ struct recipe {
 	char **libdir;
 	bool host;
 	char *sysroot_dir; /* toolchain carrying its own sysroot */
+	char *host_glibc;  /* glibc its host programs need, "none"; verified at assembly */
+	int host_glibc_line;
 	/* compiler flags the wrappers always pass (placeholders ${toolchain},
 	 * ${sysroot}, ${triple}, ${gnu_triple}, ${clang_resource_dir}) */
 	char *flags, *cxx_flags;		/* toolchain */

@@ -36,6 +36,7 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "libdir", IT_WORDS, 0, R(libdir), NULL, T},
 	{"recipe", "host", IT_BOOL, 0, R(host), NULL, T},
 	{"recipe", "sysroot", IT_RELPATH, 0, R(sysroot_dir), NULL, T},
+	{"recipe", "host_glibc", IT_WORD, 0, R(host_glibc), NULL, T},
 	{"recipe", "flags", IT_STR, 0, R(flags), NULL, T},
 	{"recipe", "cxx_flags", IT_STR, 0, R(cxx_flags), NULL, T},
 	{"recipe", "gcc_flags", IT_STR, 0, R(gcc_flags), NULL, S},
@@ -120,6 +121,7 @@ void recipe_free(struct recipe *r)
 	free(r->linker);
 	strv_free(r->libdir);
 	free(r->sysroot_dir);
+	free(r->host_glibc);
 	free(r->flags);
 	free(r->cxx_flags);
 	free(r->gcc_flags);
@@ -273,6 +275,7 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 		goto out;
 	}
 	r->version_line = ini_key_line(&c, "recipe", "version");
+	r->host_glibc_line = ini_key_line(&c, "recipe", "host_glibc");
 	for (size_t i = 0; i < r->nsources; i++) {
 		struct source *s = &r->sources[i];
 		char *sect = str_printf("source %s", s->name);
@@ -315,6 +318,16 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 				       flag_keys[i], (int)(strcspn(bad, "}") + 1), bad);
 			goto out;
 		}
+	}
+	if (r->host_glibc && !r->nsources) {
+		rc = ini_error(&c, r->host_glibc_line,
+			       "host_glibc: the toolchain has no files (host = yes uses the host's own compilers)");
+		goto out;
+	}
+	if (r->host_glibc && strcmp(r->host_glibc, "none") != 0 && !version_valid(r->host_glibc)) {
+		rc = ini_error(&c, r->host_glibc_line, "host_glibc: '%s' is not a version (X.Y) or none",
+			       r->host_glibc);
+		goto out;
 	}
 	if (kind == RK_TOOLCHAIN && r->sysroot_dir && !r->libc_version) {
 		rc = ini_error(&c, ini_key_line(&c, "recipe", "sysroot"),

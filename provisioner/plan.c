@@ -70,6 +70,10 @@ static int make_entry(gotc_t *h, struct plan *p, enum entry_role role, const cha
 	key_str(&b, "store_format", GOTC_STORE_FORMAT);
 	key_str(&b, "role", kind);
 	key_recipe(&b, r);
+	/* a declared host_glibc is verified when the entry is assembled: a new
+	 * declaration means a new entry, checked again */
+	if (role == ER_TOOLCHAIN && r->host_glibc)
+		key_str(&b, "host_glibc", r->host_glibc);
 	if (role == ER_SYSROOT) /* how the tree is fixed up after unpacking (assemble_sysroot.c) */
 		key_str(&b, "fixups", "linker-scripts-1");
 	if (kernel) {

@@ -28,6 +28,7 @@ const char *gotc_strerror(int err)
 	case GOTC_EREPO: return "repository update refused";
 	case GOTC_ESIGNATURE: return "signature verification failed";
 	case GOTC_EDEPENDS: return "unsatisfiable package dependency";
+	case GOTC_EHOST: return "this host cannot run the toolchain";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
 }

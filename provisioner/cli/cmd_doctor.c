@@ -336,6 +336,27 @@ static int check_go_env(struct doctor *d)
 	return rc;
 }
 
+/* Can this host run the target's toolchain (its recipe's host_glibc)? */
+static int check_host(struct doctor *d)
+{
+	struct resolved rs;
+	memset(&rs, 0, sizeof(rs));
+	int rc = target_resolve(&d->cli->h, d->t->name, &rs);
+	if (rc)
+		return row(d, "host-glibc", ST_FAIL, "%s", d->cli->h.errbuf);
+	const struct recipe *tc = rs.r[TR_TOOLCHAIN];
+	if (!tc->host_glibc || strcmp(tc->host_glibc, "none") == 0)
+		rc = row(d, "host-glibc", ST_OK, "%s declares no glibc need (this host: %s)", tc->name,
+			 host_glibc_version());
+	else if (toolchain_host_check(&d->cli->h, tc) == 0)
+		rc = row(d, "host-glibc", ST_OK, "%s needs glibc %s, this host has %s", tc->name,
+			 tc->host_glibc, host_glibc_version());
+	else
+		rc = row(d, "host-glibc", ST_FAIL, "%s", d->cli->h.errbuf);
+	resolved_free(&rs);
+	return rc;
+}
+
 /* How to run target binaries here: qemu-ARCH-static on PATH, else binfmt,
  * else natively when the arch is the host's. */
 static void pick_runner(struct doctor *d)
@@ -592,7 +613,8 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	if ((rc = apply_env(&d)))
 		goto out;
 	pick_runner(&d);
-	rc = check_go_env(&d);
+	rc = check_host(&d);
+	rc = rc ? rc : check_go_env(&d);
 	rc = rc ? rc : probes(&d);
 	if (rc)
 		goto out;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "install.h"
 #include "env.h"
 #include "instance_record.h"
 #include "plan.h"
@@ -57,6 +58,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		printf("\n%-10s %s (recipe %s %s%s%s)\n", role_names[e->role], e->name, e->recipe->name,
 		       e->recipe->version, e->kernel ? ", kernel headers " : "",
 		       e->kernel ? e->kernel->name : "");
+		if (e->role == ER_TOOLCHAIN)
+			printf("  runs on  %s hosts with glibc %s%s (this host: %s)\n",
+			       e->recipe->sources[0].host_arch ? e->recipe->sources[0].host_arch : "any",
+			       e->recipe->host_glibc ? "\u2265 " : "",
+			       e->recipe->host_glibc ? e->recipe->host_glibc : "(not declared)",
+			       host_glibc_version());
 		for (size_t j = 0; j < e->narts; j++) {
 			const struct artifact *a = &e->arts[j];
 			printf("  source %s%s\n", a->src->name, a->is_kernel ? " (kernel headers)" : "");

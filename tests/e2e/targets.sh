@@ -19,7 +19,7 @@ if ! "$ROOT/tests/mirror/build-debian-mirror" "$MIRROR" >"$TMPROOT/mirror.log" 2
 	exit 1
 fi
 tail -1 "$TMPROOT/mirror.log" | sed 's/^/# /'
-start_server "$MIRROR"
+start_server "$MIRROR" --lifetime 3600
 fresh
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"

@@ -1,0 +1,142 @@
+/* assemble_host.c - what a toolchain entry's host programs need of the host:
+ * the highest GLIBC_ version over its ELF files for the host's machine,
+ * measured with the ELF checker when the entry is assembled.  A recipe's
+ * host_glibc must say exactly that (install refuses before downloading on a
+ * host below it), so a wrong value is an assembly error, never a lie.  A
+ * recipe without host_glibc (upstream toolchains nobody measured) is not
+ * guarded before downloading; its entry still records what it needs. */
+#include <dirent.h>
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "elf_check.h"
+#include "install.h"
+#include "util.h"
+
+struct need {
+	int machine;
+	const char *skip; /* a carried target sysroot: not host programs */
+	char best[32];
+	char *file; /* relative path of the file that needs best */
+};
+
+static int walk(gotc_t *h, const char *root, const char *rel, int depth, struct need *n)
+{
+	char *dir = rel[0] ? path_join(root, rel) : str_dup(root);
+	if (!dir)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	DIR *d = opendir(dir);
+	int rc = 0;
+	if (!d) {
+		rc = gotc_fail(h, -errno, "opendir %s: %s", dir, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		const char *nm = de->d_name;
+		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
+			continue;
+		char *sub = rel[0] ? str_printf("%s/%s", rel, nm) : str_dup(nm);
+		char *full = sub ? path_join(root, sub) : NULL;
+		struct stat st;
+		char v[32];
+		if (!sub || !full) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		} else if (n->skip && strcmp(sub, n->skip) == 0) {
+			/* the target's files */
+		} else if (lstat(full, &st) < 0) {
+			rc = gotc_fail(h, -errno, "lstat %s: %s", full, strerror(errno));
+		} else if (S_ISDIR(st.st_mode) && depth < 64) {
+			rc = walk(h, root, sub, depth + 1, n);
+		} else if (S_ISREG(st.st_mode)) {
+			int r = elf_glibc_need(h, full, n->machine, v, sizeof(v));
+			if (r < 0)
+				rc = r;
+			else if (r == 1 && (!n->best[0] || version_cmp(v, n->best) > 0)) {
+				snprintf(n->best, sizeof(n->best), "%s", v);
+				free(n->file);
+				n->file = sub;
+				sub = NULL;
+			}
+		}
+		free(sub);
+		free(full);
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
+int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, char **info)
+{
+	const struct arch_info *ha = arch_find(host_arch());
+	struct need n = {.machine = ha ? ha->elf_machine : -1, .skip = r->sysroot_dir};
+	*info = NULL;
+	int rc = walk(h, root, "", 0, &n);
+	if (rc)
+		goto out;
+	const char *want = r->host_glibc;
+	if (want && strcmp(want, "none") == 0)
+		want = NULL;
+	/* no host_glibc: nothing to hold to (install cannot refuse early); the
+	 * measured need is still recorded */
+	if (r->host_glibc && n.best[0] && (!want || version_cmp(want, n.best) != 0)) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: host_glibc = %s, but its host programs need glibc %s (%s needs GLIBC_%s): "
+			       "set host_glibc = %s",
+			       r->path, r->host_glibc_line, r->host_glibc, n.best, n.file, n.best, n.best);
+		goto out;
+	}
+	if (!n.best[0] && want) {
+		rc = gotc_fail(h, GOTC_ERECIPE,
+			       "%s:%d: host_glibc = %s, but no host program of the toolchain needs a GLIBC_ version: "
+			       "set host_glibc = none",
+			       r->path, r->host_glibc_line, want);
+		goto out;
+	}
+	*info = str_printf("host_arch %s\nhost_glibc %s\n", host_arch(), n.best[0] ? n.best : "none");
+	if (!*info)
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+out:
+	free(n.file);
+	return rc;
+}
+
+const char *host_glibc_version(void)
+{
+	const char *t = getenv("GOTC_TEST_HOST_GLIBC");
+	return t && *t ? t : gnu_get_libc_version();
+}
+
+/* The Debian release that first has glibc v, for the advice. */
+static const char *debian_for(const char *v)
+{
+	static const struct {
+		const char *glibc, *debian;
+	} rel[] = {{"2.24", "Debian 9"}, {"2.28", "Debian 10"}, {"2.31", "Debian 11"},
+		   {"2.36", "Debian 12"}, {"2.41", "Debian 13"}};
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+		if (version_cmp(v, rel[i].glibc) <= 0)
+			return rel[i].debian;
+	return NULL;
+}
+
+int toolchain_host_check(gotc_t *h, const struct recipe *r)
+{
+	if (!r || !r->host_glibc || strcmp(r->host_glibc, "none") == 0)
+		return 0;
+	const char *have = host_glibc_version();
+	if (version_cmp(have, r->host_glibc) >= 0)
+		return 0;
+	const char *deb = debian_for(r->host_glibc);
+	return gotc_fail(h, GOTC_EHOST,
+			 "%s runs on hosts with glibc \u2265 %s; this host has %s (use a%s%s%s host or "
+			 "container, or a relocatable toolchain such as the Bootlin-based targets)",
+			 r->name, r->host_glibc, have, deb ? " " : "", deb ? deb : "",
+			 deb ? " or newer" : " newer");
+}
