@@ -78,7 +78,7 @@ install: gotc
 	install -m 755 $(BUILD)/gotc-core $(DESTDIR)$(PREFIX)/libexec/gotc/gotc-core
 	install -m 644 man/gotc.1 $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1
 	install -m 644 man/gotc-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
-	cp -R targets recipes $(DESTDIR)$(PREFIX)/share/gotc/
+	cp -R targets recipes keyrings $(DESTDIR)$(PREFIX)/share/gotc/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/gotc
 
 uninstall:

@@ -267,7 +267,7 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 		const struct artifact *a = &e->arts[i];
 		if (a->is_kernel)
 			continue;
-		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT, final_only)))
+		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT || e->role == ER_PACKAGES, final_only)))
 			goto out;
 	}
 	if (from_toolchain) {
@@ -310,12 +310,13 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 	}
 	rm_rf(tmp);
 	rm_rf(ktmp);
-	if (e->role == ER_SYSROOT && (rc = sysroot_fix_scripts(h, root, NULL)))
+	if ((e->role == ER_SYSROOT || e->role == ER_PACKAGES) && (rc = sysroot_fix_scripts(h, root, NULL)))
 		goto out;
 	if (e->role == ER_TOOLCHAIN && (rc = toolchain_host_need(h, r, root, &hinfo)))
 		goto out;
 	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s%s", e->name,
-			  e->role == ER_GO ? "go" : e->role == ER_TOOLCHAIN ? "toolchain" : "sysroot",
+			  e->role == ER_GO ? "go" : e->role == ER_TOOLCHAIN ? "toolchain"
+			  : e->role == ER_PACKAGES ? "packages" : "sysroot",
 			  r->name, r->version, e->key, e->kernel ? "kernel_headers " : "",
 			  e->kernel ? e->kernel->name : "", e->kernel ? "\n" : "", hinfo ? hinfo : "");
 	if (!info) {

@@ -376,7 +376,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 {
 	const struct target *t = p->rs.t;
 	const struct entry *ge = plan_entry(p, ER_GO), *te = plan_entry(p, ER_TOOLCHAIN);
-	const struct entry *se = plan_entry(p, ER_SYSROOT);
+	const struct entry *se = plan_entry(p, ER_SYSROOT), *pe = plan_entry(p, ER_PACKAGES);
 	const struct recipe *go = p->rs.r[TR_GO];
 	char *stage = NULL, *root = NULL, *bindir = NULL, *goroot = NULL, *sysroot = NULL;
 	char *tcroot = NULL, *dest = NULL, *info = NULL, *link = NULL, *tmplink = NULL, *old = NULL;
@@ -403,6 +403,17 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		bindir = path_join(root, "bin");
 		goroot = str_printf("%s/store/%s/root/%s", h->home, ge->name, go->goroot);
 		sysroot = str_printf("%s/store/%s/root", h->home, se->name);
+		if (pe) { /* the packages layered on the sysroot: a view in the prefix */
+			char *layers[] = {sysroot, str_printf("%s/store/%s/root", h->home, pe->name), NULL};
+			char *view = path_join(stage, "root/sysroot");
+			rc = layers[1] && view ? sysroot_view(h, layers, view) : gotc_fail(h, -ENOMEM, "out of memory");
+			free(layers[1]);
+			free(view);
+			free(sysroot);
+			sysroot = str_printf("%s/root/sysroot", dest);
+			if (rc)
+				goto out;
+		}
 		tcroot = te ? str_printf("%s/store/%s/root", h->home, te->name) : NULL;
 		if (!root || !bindir || !goroot || !sysroot || (te && !tcroot)) {
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
@@ -428,7 +439,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 		rc = make_wrappers(&w);
 		free(w.resource_dir);
 		if (rc || (rc = link_to(h, goroot, root, "goroot")) ||
-		    (rc = link_to(h, sysroot, root, "sysroot")) ||
+		    (!pe && (rc = link_to(h, sysroot, root, "sysroot"))) ||
 		    (tcroot && (rc = link_to(h, tcroot, root, "toolchain"))) ||
 		    (rc = write_env_files(h, p, root)) || (rc = instance_record_write(h, p, root)))
 			goto out;

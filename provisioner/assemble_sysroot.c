@@ -170,3 +170,59 @@ int sysroot_fix_scripts(gotc_t *h, const char *root, int *count)
 		*count = n;
 	return rc;
 }
+
+/* Layer the tree from/ onto to/: directories merged, files hard-linked (they
+ * are immutable store files), symlinks copied; a later layer replaces. */
+static int layer(gotc_t *h, const char *from, const char *to, int depth)
+{
+	int rc = mkdir_p(to, 0755);
+	if (rc)
+		return gotc_fail(h, rc, "mkdir %s: %s", to, strerror(-rc));
+	DIR *d = opendir(from);
+	if (!d)
+		return gotc_fail(h, -errno, "opendir %s: %s", from, strerror(errno));
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *s = path_join(from, de->d_name), *t = path_join(to, de->d_name);
+		struct stat st, tt;
+		if (!s || !t) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		} else if (lstat(s, &st) < 0) {
+			rc = gotc_fail(h, -errno, "lstat %s: %s", s, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			if (lstat(t, &tt) == 0 && !S_ISDIR(tt.st_mode) && unlink(t) < 0)
+				rc = gotc_fail(h, -errno, "unlink %s: %s", t, strerror(errno));
+			else if (depth > 64)
+				rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: too deep", s);
+			else
+				rc = layer(h, s, t, depth + 1);
+		} else {
+			if (lstat(t, &tt) == 0 && (S_ISDIR(tt.st_mode) ? rm_rf(t) : unlink(t)) < 0) {
+				rc = gotc_fail(h, -errno, "remove %s: %s", t, strerror(errno));
+			} else if (S_ISLNK(st.st_mode)) {
+				char lt[4096];
+				ssize_t n = readlink(s, lt, sizeof(lt) - 1);
+				if (n < 0)
+					rc = gotc_fail(h, -errno, "readlink %s: %s", s, strerror(errno));
+				else if ((lt[n] = '\0', symlink(lt, t)) < 0)
+					rc = gotc_fail(h, -errno, "symlink %s: %s", t, strerror(errno));
+			} else if (S_ISREG(st.st_mode) && link(s, t) < 0) {
+				rc = gotc_fail(h, -errno, "link %s -> %s: %s", s, t, strerror(errno));
+			}
+		}
+		free(s);
+		free(t);
+	}
+	closedir(d);
+	return rc;
+}
+
+int sysroot_view(gotc_t *h, char *const *layers, const char *dest)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && layers[i]; i++)
+		rc = layer(h, layers[i], dest, 0);
+	return rc;
+}

@@ -119,18 +119,38 @@ static bool in_base(const struct rs *r, const struct dep *d, const char **ver)
 	return false;
 }
 
+static bool is_base_name(const struct rs *r, const char *name)
+{
+	for (size_t i = 0; i < r->nbase; i++)
+		if (!strcmp(r->base[i].name, name))
+			return true;
+	return false;
+}
+
 /* The best (highest version) package satisfying d, or -1. */
 static long best(const struct rs *r, const struct dep *d)
 {
 	long b = -1;
 	for (size_t i = 0; i < r->idx->n; i++) {
 		const struct deb_pkg *p = &r->idx->p[i];
-		if (strcmp(p->arch, r->arch) && strcmp(p->arch, "all"))
-			continue;
+		if ((strcmp(p->arch, r->arch) && strcmp(p->arch, "all")) || is_base_name(r, p->name))
+			continue; /* the sysroot's own packages are never replaced */
 		if (provides(p, d) && (b < 0 || deb_version_cmp(p->version, r->idx->p[b].version) > 0))
 			b = (long)i;
 	}
 	return b;
+}
+
+/* A virtual name (libc-dev) that a base package's index entry provides. */
+static bool base_provides(const struct rs *r, const struct dep *d)
+{
+	if (d->op[0])
+		return false;
+	for (size_t b = 0; b < r->nbase; b++)
+		for (size_t i = 0; i < r->idx->n; i++)
+			if (!strcmp(r->idx->p[i].name, r->base[b].name) && provides(&r->idx->p[i], d))
+				return true;
+	return false;
 }
 
 static bool satisfied(const struct rs *r, const struct dep *d)
@@ -138,6 +158,8 @@ static bool satisfied(const struct rs *r, const struct dep *d)
 	const char *bv = NULL;
 	if (in_base(r, d, &bv))
 		return ver_ok(bv, d);
+	if (base_provides(r, d))
+		return true;
 	for (size_t i = 0; i < r->idx->n; i++)
 		if (r->chosen[i] && provides(&r->idx->p[i], d))
 			return true;
@@ -245,8 +267,8 @@ static char *close_names(const struct deb_index *idx, const char *name)
 	size_t lim = strlen(name) / 4 + 1 > 2 ? strlen(name) / 4 + 1 : 2;
 	struct buf b;
 	buf_init(&b);
-	for (int k = 0; k < 3; k++)
-		if (best3[k] && dist[k] <= lim)
+	for (int k = 0; k < 3; k++) /* near enough, and not much further than the nearest */
+		if (best3[k] && dist[k] <= lim && dist[k] <= dist[0] + 1)
 			buf_printf(&b, "%s%s", b.len ? ", " : "", best3[k]);
 	return buf_steal(&b);
 }

@@ -14,6 +14,8 @@ struct fetch_req {
 	uint64_t size;	      /* expected size, 0 = unknown */
 	const char *dest;     /* final path; bytes go to dest.part and are renamed
 				 into place only once verified */
+	int unverified;	      /* no digest: the caller verifies the file otherwise
+				 (a signed index); always fetched again */
 	/* results */
 	int rc;		      /* 0 or GOTC_E* / -errno */
 	char *error;	      /* malloc'd detail when rc != 0 (caller frees) */

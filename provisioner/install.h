@@ -27,6 +27,9 @@ int assemble_prefix(gotc_t *h, const struct plan *p);
 /* Rewrite every linker script under root (a sysroot) so its absolute members
  * resolve inside the sysroot ("=/PATH"); *count (optional) = scripts changed. */
 int sysroot_fix_scripts(gotc_t *h, const char *root, int *count);
+/* A sysroot view: the trees of layers (NULL-terminated, the base first)
+ * merged into dest, files hard-linked from the store. */
+int sysroot_view(gotc_t *h, char *const *layers, const char *dest);
 
 /* assemble_host.c.  toolchain_host_need: measure the highest GLIBC_ version
  * the host programs under root need and hold r->host_glibc to it (a

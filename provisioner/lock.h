@@ -12,6 +12,9 @@
  *   sha256 = HEX                       the file's bytes
  *   entries = go-... toolchain-... sysroot-...
  *   prefix = HEX                       the prefix id
+ *   packages = NAME=VERSION...         [packages] resolved (their .debs are artifacts)
+ *   packages_index = DATE              the verified InRelease's Date
+ *   packages_key = FINGERPRINT         the key that signed it
  *   [recipe KIND/NAME]
  *   file = recipes/KIND/NAME.ini
  *   sha256 = HEX
@@ -39,6 +42,8 @@ struct lock_sect {
 	uint64_t version, size;
 	char *gotc, *host, *file, *sha256, *prefix, *url, *resolved, *commit;
 	char **targets, **entries;
+	char *index_date, *index_key; /* [target]: the signed package index used */
+	char **packages;	      /* [target]: NAME=VERSION of the added packages */
 };
 
 struct lockfile {

@@ -112,6 +112,13 @@ int lock_render(gotc_t *h, char *const *names, size_t n, struct buf *b)
 		for (int j = 0; j < p->nentries; j++)
 			buf_printf(b, " %s", p->entries[j].name);
 		buf_printf(b, "\nprefix = %s\n", p->prefix_id);
+		if (p->packages) {
+			buf_puts(b, "packages =");
+			for (size_t k = 0; k < p->packages->nsources; k++)
+				buf_printf(b, " %s", p->packages->sources[k].name);
+			buf_printf(b, "\npackages_index = %s\npackages_key = %s\n", p->index_date,
+				   p->index_key);
+		}
 	}
 	for (size_t i = 0; i < np; i++)
 		for (int k = 0; k < TR__COUNT; k++) {
@@ -153,6 +160,9 @@ static const struct ini_key lock_keys[] = {
 	{"target", "sha256", IT_SHA256, IK_REQUIRED, L(sha256), NULL, 0},
 	{"target", "entries", IT_WORDS, IK_REQUIRED, L(entries), NULL, 0},
 	{"target", "prefix", IT_WORD, 0, L(prefix), NULL, 0},
+	{"target", "packages", IT_WORDS, 0, L(packages), NULL, 0},
+	{"target", "packages_index", IT_STR, 0, L(index_date), NULL, 0},
+	{"target", "packages_key", IT_WORD, 0, L(index_key), NULL, 0},
 	{"recipe", "file", IT_STR, IK_REQUIRED, L(file), NULL, 0},
 	{"recipe", "sha256", IT_SHA256, IK_REQUIRED, L(sha256), NULL, 0},
 	{"artifact", "url", IT_STR, IK_REQUIRED, L(url), NULL, 0},
@@ -205,6 +215,9 @@ static void sect_free(struct lock_sect *s)
 	free(s->prefix);
 	free(s->url);
 	free(s->resolved);
+	free(s->index_date);
+	free(s->index_key);
+	strv_free(s->packages);
 	free(s->commit);
 	strv_free(s->targets);
 	strv_free(s->entries);

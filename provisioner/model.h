@@ -57,6 +57,10 @@ struct recipe {
 	char *libc_version;
 	char *glibcxx;
 	char *runtime_root;
+	/* sysroot [packages]: where the distribution's packages come from */
+	char *pkg_distribution, *pkg_suite, *pkg_arch, *pkg_archive, *pkg_keyring;
+	char **pkg_components;
+	int pkg_line; /* line of [packages] */
 	/* kernel */
 	char *method;	/* package | headers_install */
 	char *include;
@@ -91,6 +95,8 @@ struct target {
 	int kernel_line;
 	struct env_var *env;
 	size_t nenv;
+	char **packages; /* [packages] install: distribution packages added to the sysroot */
+	int packages_line;
 };
 
 /* Parse; on error return GOTC_ERECIPE with "FILE:LINE: message" in h->errbuf. */

@@ -49,6 +49,12 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "runtime_root", IT_RELPATH, 0, R(runtime_root), NULL, S | T},
 	{"recipe", "method", IT_ENUM, REQ, R(method), "package headers_install", K},
 	{"recipe", "include", IT_RELPATH, 0, R(include), NULL, K | S | T},
+	{"packages", "distribution", IT_WORD, REQ, R(pkg_distribution), NULL, S},
+	{"packages", "suite", IT_WORD, REQ, R(pkg_suite), NULL, S},
+	{"packages", "components", IT_WORDS, REQ, R(pkg_components), NULL, S},
+	{"packages", "architecture", IT_WORD, REQ, R(pkg_arch), NULL, S},
+	{"packages", "archive", IT_URL, REQ, R(pkg_archive), NULL, S},
+	{"packages", "keyring", IT_RELPATH, REQ, R(pkg_keyring), NULL, S},
 	{"source", "url", IT_URL, REQ, SRC(url), NULL, 0},
 	{"source", "sha256", IT_SHA256, 0, SRC(sha256), NULL, 0},
 	{"source", "sha512", IT_SHA512, 0, SRC(sha512), NULL, 0},
@@ -75,10 +81,11 @@ static const struct ini_key target_keys[] = {
 	{"recipes", "toolchain", IT_WORD, REQ, TG(recipe[TR_TOOLCHAIN]), NULL, 0},
 	{"recipes", "sysroot", IT_WORD, 0, TG(recipe[TR_SYSROOT]), NULL, 0},
 	{"recipes", "kernel_headers", IT_WORD, REQ, TG(recipe[TR_KERNEL]), NULL, 0},
+	{"packages", "install", IT_WORDS, REQ, TG(packages), NULL, 0},
 };
 
-static const char *const recipe_sections[] = {"recipe", "source", NULL};
-static const char *const target_sections[] = {"target", "recipes", "env", NULL};
+static const char *const recipe_sections[] = {"recipe", "source", "packages", NULL};
+static const char *const target_sections[] = {"target", "recipes", "env", "packages", NULL};
 static const char *const target_free_sections[] = {"env", NULL};
 
 /* Variables gotc computes; [env] may not override them. */
@@ -131,6 +138,12 @@ void recipe_free(struct recipe *r)
 	free(r->libc_version);
 	free(r->glibcxx);
 	free(r->runtime_root);
+	free(r->pkg_distribution);
+	free(r->pkg_suite);
+	free(r->pkg_arch);
+	free(r->pkg_archive);
+	free(r->pkg_keyring);
+	strv_free(r->pkg_components);
 	free(r->method);
 	free(r->include);
 	for (size_t i = 0; i < r->nsources; i++)
@@ -156,6 +169,7 @@ void target_free(struct target *t)
 	free(t->glibcxx);
 	free(t->cxxabi);
 	free(t->go_subarch);
+	strv_free(t->packages);
 	for (int i = 0; i < TR__COUNT; i++)
 		free(t->recipe[i]);
 	for (size_t i = 0; i < t->nenv; i++) {
@@ -190,6 +204,11 @@ static const char *flags_bad_placeholder(const char *s)
 static void *recipe_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
 {
 	struct recipe *r = c->user;
+	if (strcmp(sect, "packages") == 0) {
+		*cls = "packages";
+		r->pkg_line = line;
+		return r;
+	}
 	if (strncmp(sect, "source", 6) != 0) {
 		*cls = "recipe";
 		return r;
@@ -379,7 +398,8 @@ bool target_name_valid(const char *s)
 static void *target_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
 {
 	(void)line;
-	*cls = strcmp(sect, "env") == 0 ? "env" : strcmp(sect, "recipes") == 0 ? "recipes" : "target";
+	*cls = strcmp(sect, "env") == 0 ? "env" : strcmp(sect, "recipes") == 0 ? "recipes"
+						: strcmp(sect, "packages") == 0 ? "packages" : "target";
 	return c->user;
 }
 
@@ -464,6 +484,7 @@ int target_load(gotc_t *h, const char *path, struct target **out)
 	t->libc = libc_parse(t->libc_str);
 	t->is_static = t->link && strcmp(t->link, "static") == 0;
 	t->kernel_line = ini_key_line(&c, "target", "kernel");
+	t->packages_line = ini_key_line(&c, "packages", "install");
 	static const char *const rkeys[TR__COUNT] = {"go", "toolchain", "sysroot", "kernel_headers"};
 	for (int i = 0; i < TR__COUNT; i++)
 		t->recipe_line[i] = ini_key_line(&c, "recipes", rkeys[i]);

@@ -74,7 +74,7 @@ static int make_entry(gotc_t *h, struct plan *p, enum entry_role role, const cha
 	 * declaration means a new entry, checked again */
 	if (role == ER_TOOLCHAIN && r->host_glibc)
 		key_str(&b, "host_glibc", r->host_glibc);
-	if (role == ER_SYSROOT) /* how the tree is fixed up after unpacking (assemble_sysroot.c) */
+	if (role == ER_SYSROOT || role == ER_PACKAGES) /* how the tree is fixed up after unpacking (assemble_sysroot.c) */
 		key_str(&b, "fixups", "linker-scripts-1");
 	if (kernel) {
 		key_str(&b, "runtime_root", r->runtime_root);
@@ -116,6 +116,10 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 	/* The sysroot entry holds the libc (from the sysroot recipe, or the
 	 * toolchain's own sysroot) with the kernel headers layered on top. */
 	if ((rc = make_entry(h, p, ER_SYSROOT, "sysroot", sr ? sr : tc, kh)))
+		goto out;
+	/* the distribution's packages the target adds, in their own entry */
+	if (p->rs.t->packages && ((rc = plan_packages(h, p)) ||
+				  (rc = make_entry(h, p, ER_PACKAGES, "packages", p->packages, NULL))))
 		goto out;
 	struct buf b;
 	buf_init(&b);
@@ -159,6 +163,9 @@ void plan_free(struct plan *p)
 		free(e->key);
 	}
 	free(p->prefix_id);
+	recipe_free(p->packages);
+	free(p->index_date);
+	free(p->index_key);
 	resolved_free(&p->rs);
 	memset(p, 0, sizeof(*p));
 }

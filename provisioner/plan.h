@@ -4,7 +4,7 @@
 
 #include "model.h"
 
-enum entry_role { ER_GO, ER_TOOLCHAIN, ER_SYSROOT, ER__COUNT };
+enum entry_role { ER_GO, ER_TOOLCHAIN, ER_SYSROOT, ER_PACKAGES, ER__COUNT };
 
 /* One artifact to download: a recipe source after mirror rewriting. */
 struct artifact {
@@ -32,12 +32,19 @@ struct plan {
 	struct entry entries[ER__COUNT];
 	int nentries;	/* host toolchains need no entry */
 	char *prefix_id;	/* hash of everything the prefix depends on */
+	struct recipe *packages; /* the resolved [packages] as a recipe, or NULL */
+	char *index_date, *index_key; /* the verified InRelease's Date and signer */
 };
 
 /* Build the plan for a target: resolve, select host-specific sources,
  * expand mirrors, name entries.  GOTC_ERECIPE / GOTC_ENOTFOUND on error. */
 int plan_build(gotc_t *h, const char *target, struct plan *p);
 void plan_free(struct plan *p);
+
+/* plan_packages.c: resolve the target's [packages] against the sysroot
+ * recipe's signed index into a recipe whose sources are the .debs (pool
+ * path, sha256, size); p->packages, p->index_date, p->index_key set. */
+int plan_packages(gotc_t *h, struct plan *p);
 const struct entry *plan_entry(const struct plan *p, enum entry_role role);
 
 #endif

@@ -29,4 +29,8 @@ struct unpack_opts {
 int unpack_archive(gotc_t *h, const char *archive, const char *root, struct unpack_opts *o);
 int unpack_archive_mem(gotc_t *h, const void *data, size_t len, const char *root, struct unpack_opts *o); /* same, archive in memory (fuzzing) */
 
+/* Decompress a single compressed file (xz, gz, bz2, zstd, or plain) into
+ * memory (*out malloc'd, NUL-terminated), at most max bytes. */
+int unpack_decompress(gotc_t *h, const char *path, uint64_t max, char **out, size_t *len);
+
 #endif

@@ -716,3 +716,47 @@ int unpack_archive_mem(gotc_t *h, const void *data, size_t len, const char *root
 {
 	return unpack(h, "<memory>", NULL, data, len, root, o);
 }
+
+int unpack_decompress(gotc_t *h, const char *path, uint64_t max, char **out, size_t *len)
+{
+	struct archive *a = archive_read_new();
+	struct buf b;
+	int rc = 0;
+	buf_init(&b);
+	*out = NULL;
+	*len = 0;
+	if (!a)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	struct archive_entry *e;
+	if (archive_read_open_filename(a, path, BLOCK) != ARCHIVE_OK ||
+	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
+		rc = gotc_fail(h, GOTC_EARCHIVE, "%s: %s", path, archive_error_string(a));
+		goto out;
+	}
+	char chunk[65536];
+	la_ssize_t n;
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		if (b.len + (size_t)n > max) {
+			rc = gotc_fail(h, GOTC_ETOOBIG, "%s: expands past %llu bytes", path, (unsigned long long)max);
+			goto out;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	if (n < 0)
+		rc = gotc_fail(h, GOTC_EARCHIVE, "%s: %s", path, archive_error_string(a));
+	else if (b.oom)
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+out:
+	archive_read_free(a);
+	if (!rc) {
+		*len = b.len;
+		*out = buf_steal(&b);
+		if (!*out)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+	} else {
+		buf_free(&b);
+	}
+	return rc;
+}

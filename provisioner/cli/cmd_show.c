@@ -9,7 +9,7 @@
 #include "plan.h"
 #include "util.h"
 
-static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot"};
+static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot", "packages"};
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {

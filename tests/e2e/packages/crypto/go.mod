@@ -1,0 +1,3 @@
+module gotc.test/crypto
+
+go 1.19

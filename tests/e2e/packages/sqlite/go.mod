@@ -1,0 +1,3 @@
+module gotc.test/sqlite
+
+go 1.19

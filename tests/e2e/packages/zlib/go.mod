@@ -1,0 +1,3 @@
+module gotc.test/zlib
+
+go 1.19
