@@ -706,7 +706,7 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		for (size_t k = 0; have[k] && !in; k++)
 			in = strcmp(have[k], want[i]) == 0;
 		if (!in || !plain_name(want[i])) {
-			rc = gotc_fail(h, GOTC_ENOTFOUND, "%s: target '%s' is not in the bundle (see gotc-bundle.ini [bundle] targets)",
+			rc = gotc_fail(h, GOTC_ENOTARGET, "%s: target '%s' is not in the bundle (see gotc-bundle.ini [bundle] targets)",
 				       path, want[i]);
 			break;
 		}

@@ -33,6 +33,7 @@ enum gotc_err {
 	GOTC_ENOTINST = -1014,	/* target not installed                   */
 	GOTC_EELF = -1015,	/* not a readable ELF file                */
 	GOTC_EREPO = -1016,	/* repository update refused (not a fast-forward) */
+	GOTC_ENOTARGET = -1017, /* no such target on the search path (exit 2) */
 	GOTC_ESIGNATURE = -1030, /* a signed index did not verify          */
 	GOTC_EDEPENDS = -1031,	/* a package dependency nothing satisfies */
 	GOTC_EHOST = -1040,	/* this host cannot run the toolchain     */

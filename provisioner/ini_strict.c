@@ -103,23 +103,6 @@ static const char *section_class(struct ini_ctx *c, const char *sect)
 	return NULL;
 }
 
-static const char *nearest(const char *word, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t bestd = (size_t)-1;
-	for (size_t i = 0; i < n; i++) {
-		if (!cands[i])
-			continue;
-		size_t d = str_distance(word, cands[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cands[i];
-		}
-	}
-	size_t lim = strlen(word) / 3 + 2;
-	return bestd <= lim ? best : NULL;
-}
-
 static int check_section_header(struct ini_ctx *c, const char *line)
 {
 	const char *s = line;
@@ -147,7 +130,7 @@ static int check_section_header(struct ini_ctx *c, const char *line)
 		size_t ns = 0;
 		while (c->sections[ns])
 			ns++;
-		const char *sug = nearest(name, (const char *const *)c->sections, ns);
+		const char *sug = str_nearest(name, (const char *const *)c->sections, ns);
 		rc = sug ? ini_error(c, c->line, "unknown section [%s] (did you mean [%s]?)", name, sug)
 			 : ini_error(c, c->line, "unknown section [%s]", name);
 	} else if (named && strlen(name) == strlen(cls)) {
@@ -249,7 +232,7 @@ static int unknown_key(struct ini_ctx *c, const char *cls, const char *key)
 		if (strcmp(k->section, cls) == 0 && (!k->kinds || (k->kinds & c->kind_bit)))
 			cands[n++] = k->key;
 	}
-	const char *sug = nearest(key, cands, n);
+	const char *sug = str_nearest(key, cands, n);
 	if (sug)
 		return ini_error(c, c->line, "unknown key '%s' in [%s] (did you mean '%s'?)", key,
 				 c->cur_sect, sug);

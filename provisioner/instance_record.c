@@ -369,15 +369,12 @@ char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
 		return path;
 	}
 	if (strchr(spec, '/') && !str_ends(spec, ".ini"))
-		gotc_fail(h, GOTC_ENOTFOUND,
+		gotc_fail(h, GOTC_ENOTARGET,
 			  "no target '%s': REPO/TARGET names a target of a recipe repository "
 			  "(see 'gotc targets' and 'gotc repo list')",
 			  spec);
 	else
-		gotc_fail(h, GOTC_ENOTFOUND,
-			  "no target '%s' installed or on the search path (see 'gotc list' and "
-			  "'gotc targets')",
-			  spec);
+		target_not_found(h, spec, true);
 	return NULL;
 }
 

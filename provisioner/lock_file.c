@@ -449,7 +449,7 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		}
 		if ((rc = plan_build(h, arg, &plans[np]))) {
 			/* the locked target's file is gone: a difference, like an edit */
-			if (rc == GOTC_ENOTFOUND)
+			if (rc == GOTC_ENOTARGET)
 				rc = gotc_wrap(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "
 								"on the search path",
 					       path, want[i], arg);

@@ -114,6 +114,9 @@ const char *const *flag_placeholders(void);
  * NAME (first match), REPO/NAME (that repository's; see repo.h) or a path to
  * an .ini file.  find_recipe_file searches outside repository trees. */
 char *find_target_file(gotc_t *h, const char *name);
+/* GOTC_ENOTARGET: "no target NAME on the search path", with a "did you
+ * mean" naming the nearest target there. */
+int target_not_found(gotc_t *h, const char *name, bool installed_too);
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name);
 
 /* A target with its recipes, cross-validated. */

@@ -246,18 +246,42 @@ int target_locate(gotc_t *h, const char *path, struct target **t, char *rpaths[T
 	return rc;
 }
 
+/* "no target NAME", with the nearest target name on the search path. */
+int target_not_found(gotc_t *h, const char *name, bool installed_too)
+{
+	const char *where = installed_too ? "installed or on the search path" : "on the search path";
+	const char *see = installed_too ? "'gotc list' and 'gotc targets'" : "'gotc targets'";
+	char **all = calloc(1, sizeof(char *));
+	for (size_t i = 0; all && h->search && h->search[i]; i++) {
+		char *d = path_join(h->search[i], "targets");
+		char **v = d ? dir_list(d, ".ini") : NULL;
+		for (size_t k = 0; v && v[k]; k++) {
+			v[k][strlen(v[k]) - 4] = '\0';
+			if (strv_push(&all, v[k]))
+				break;
+		}
+		strv_free(v);
+		free(d);
+	}
+	const char *sug = all ? str_nearest(name, (const char *const *)all, (size_t)-1) : NULL;
+	int rc = sug ? gotc_fail(h, GOTC_ENOTARGET, "no target '%s' %s (did you mean '%s'? see %s)", name,
+				 where, sug, see)
+		     : gotc_fail(h, GOTC_ENOTARGET, "no target '%s' %s (see %s)", name, where, see);
+	strv_free(all);
+	return rc;
+}
+
 int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	char *path = find_target_file(h, name), *rpaths[TR__COUNT] = {NULL};
 	if (!path && strchr(name, '/') && !str_ends(name, ".ini"))
-		return gotc_fail(h, GOTC_ENOTFOUND,
+		return gotc_fail(h, GOTC_ENOTARGET,
 				 "no target '%s': REPO/TARGET names a target of a recipe repository "
 				 "(see 'gotc targets' and 'gotc repo list')",
 				 name);
 	if (!path)
-		return gotc_fail(h, GOTC_ENOTFOUND,
-				 "no target '%s' on the search path (see 'gotc targets')", name);
+		return target_not_found(h, name, false);
 	int rc = target_locate(h, path, &rs->t, rpaths);
 	free(path);
 	if (rc)

@@ -38,6 +38,9 @@ int strv_push(char ***v, const char *s);
 void strv_free(char **v);
 /* Levenshtein distance, for "did you mean". */
 size_t str_distance(const char *a, const char *b);
+/* The candidate nearest to word (n of them, NULLs skipped, or up to a NULL
+ * when n is (size_t)-1), if near enough to suggest; else NULL. */
+const char *str_nearest(const char *word, const char *const *cands, size_t n);
 /* Compare dotted version strings numerically: <0, 0, >0.  Non-digits stop. */
 int version_cmp(const char *a, const char *b);
 /* Compare a with b, a cut to as many components as b has: 6.1.4 vs 6.1 is 0. */

@@ -26,6 +26,7 @@ const char *gotc_strerror(int err)
 	case GOTC_ENOTINST: return "target not installed";
 	case GOTC_EELF: return "not a valid ELF file";
 	case GOTC_EREPO: return "repository update refused";
+	case GOTC_ENOTARGET: return "no such target";
 	case GOTC_ESIGNATURE: return "signature verification failed";
 	case GOTC_EDEPENDS: return "unsatisfiable package dependency";
 	case GOTC_EHOST: return "this host cannot run the toolchain";

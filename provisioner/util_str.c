@@ -167,6 +167,23 @@ char **strv_split(const char *s)
 	return v;
 }
 
+const char *str_nearest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1;
+	for (size_t i = 0; i < n && !(n == (size_t)-1 && !cands[i]); i++) {
+		if (!cands[i])
+			continue;
+		size_t d = str_distance(word, cands[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	size_t lim = strlen(word) / 3 + 2;
+	return bestd <= lim ? best : NULL;
+}
+
 size_t str_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

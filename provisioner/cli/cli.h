@@ -43,6 +43,14 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((fo
 /* The usage error for a path or REPO/NAME where an installed target's name
  * is wanted, naming the name to use (cli_usage.c). */
 int cli_not_a_name(const char *cmd, const char *arg);
+/* One policy for the global options (--home DIR, -v, -q): accepted before
+ * the command and among its own options, up to "--" (exec: up to its
+ * TARGET, since a command line follows).  cli_global_opt takes argv[*i] if
+ * it is one (1; -1: --home without DIR; 0: not one); cli_strip_global
+ * removes them from a command's argv (argv[0] the command), returns 0 or
+ * the usage error's exit status (cli_usage.c, shared by both front ends). */
+int cli_global_opt(struct cli *cli, const char **home, int argc, char **argv, int *i);
+int cli_strip_global(struct cli *cli, const char **home, int *argc, char **argv, bool stop_at_operand);
 /* Handle -h/--help as the only option: returns 1 if help was printed. */
 bool cli_wants_help(const struct cmd *c, int argc, char **argv);
 

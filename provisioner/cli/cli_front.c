@@ -34,30 +34,25 @@ static char *core_path(const char *dir)
 int main(int argc, char **argv)
 {
 	const char *home = NULL;
-	int i = 1, verbose = 0, quiet = 0;
-	/* Global options, as gotc-core reads them. */
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
-			home = argv[++i];
-		else if (str_starts(argv[i], "--home="))
-			home = argv[i] + 7;
-		else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
-			verbose++;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
-			quiet = 1;
-		else
+	int i = 1;
+	struct cli cli;
+	memset(&cli, 0, sizeof(cli));
+	/* Global options, as gotc-core reads them (cli_usage.c). */
+	for (; i < argc && argv[i][0] == '-'; i++)
+		if (cli_global_opt(&cli, &home, argc, argv, &i) <= 0)
 			break;
-	}
 	bool fast = i < argc && (strcmp(argv[i], "env") == 0 || strcmp(argv[i], "exec") == 0);
 	for (int k = i + 1; fast && k < argc && strcmp(argv[k], "--") != 0; k++)
 		if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
 			fast = false; /* help text lives in the command table */
 	char *dir = exe_dir();
+	int nc = argc - i;
+	int ux = fast ? cli_strip_global(&cli, &home, &nc, argv + i, strcmp(argv[i], "exec") == 0) : 0;
+	if (ux) {
+		free(dir);
+		return ux;
+	}
 	if (fast) {
-		struct cli cli;
-		memset(&cli, 0, sizeof(cli));
-		cli.verbose = verbose;
-		cli.quiet = quiet;
 		int rc = gotc_init(&cli.h, home, dir);
 		int ex;
 		if (rc) {
@@ -66,8 +61,8 @@ int main(int argc, char **argv)
 			ex = rc == GOTC_ERECIPE ? EXIT_USAGE : EXIT_FAIL;
 		} else {
 			optind = 1;
-			ex = strcmp(argv[i], "env") == 0 ? cmd_env(&cli, argc - i, argv + i)
-							 : cmd_exec(&cli, argc - i, argv + i);
+			ex = strcmp(argv[i], "env") == 0 ? cmd_env(&cli, nc, argv + i)
+							 : cmd_exec(&cli, nc, argv + i);
 		}
 		gotc_free(&cli.h);
 		free(dir);

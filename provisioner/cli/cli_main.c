@@ -139,7 +139,7 @@ int cli_error(struct cli *cli, int rc)
 	else
 		fprintf(stderr, "%sgotc:%s %s\n", cli_color(cli, stderr, CLI_ERR),
 			cli_color(cli, stderr, CLI_RESET), detail);
-	return rc == GOTC_ERECIPE || rc == GOTC_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+	return rc == GOTC_ERECIPE || rc == GOTC_EUSAGE || rc == GOTC_ENOTARGET ? EXIT_USAGE : EXIT_FAIL;
 }
 
 
@@ -201,6 +201,21 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* "no command NAME", with the nearest command name. */
+static int no_command(const char *who, const char *name, const char *see)
+{
+	const char *names[sizeof(cli_commands) / sizeof(cli_commands[0])] = {NULL};
+	size_t n = 0;
+	for (const struct cmd *c = cli_commands; c->name; c++)
+		names[n++] = c->name;
+	const char *sug = str_nearest(name, names, n);
+	if (sug)
+		fprintf(stderr, "%s: no command '%s' (did you mean '%s'? see '%s')\n", who, name, sug, see);
+	else
+		fprintf(stderr, "%s: no command '%s' (see '%s')\n", who, name, see);
+	return EXIT_USAGE;
+}
+
 int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	(void)cli;
@@ -209,10 +224,8 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 	const struct cmd *c = cli_find(argv[1]);
-	if (!c) {
-		fprintf(stderr, "gotc help: no command '%s' (see 'gotc help')\n", argv[1]);
-		return EXIT_USAGE;
-	}
+	if (!c)
+		return no_command("gotc help", argv[1], "gotc help");
 	cli_usage(stdout, c);
 	return EXIT_OK;
 }
@@ -260,12 +273,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const struct cmd *c = cli_find(argv[optind]);
-	if (!c) {
-		fprintf(stderr, "gotc: no command '%s' (see 'gotc --help')\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (!c)
+		return no_command("gotc", argv[optind], "gotc --help");
 	argc -= optind;
 	argv += optind;
+	int ux = c->run == cmd_repo ? 0 : cli_strip_global(&cli, &home, &argc, argv, c->run == cmd_exec);
+	if (ux)
+		return ux;
 	/* repo has subcommands, each with its own --help. */
 	if (c->run != cmd_repo && cli_wants_help(c, argc, argv))
 		return EXIT_OK;

@@ -45,3 +45,40 @@ int cli_not_a_name(const char *cmd, const char *arg)
 	return cli_usage_errorv_args(cmd, "'%s' is not a target name (installed targets go by name: gotc %s %.*s)",
 				     arg, cmd, (int)n, base);
 }
+
+int cli_global_opt(struct cli *cli, const char **home, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
+		cli->verbose++;
+	else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+		cli->quiet = 1;
+	else if (strncmp(a, "--home=", 7) == 0)
+		*home = cli->home_opt = a + 7;
+	else if (strcmp(a, "--home") != 0)
+		return 0;
+	else if (*i + 1 >= argc)
+		return -1;
+	else
+		*home = cli->home_opt = argv[++*i];
+	return 1;
+}
+
+int cli_strip_global(struct cli *cli, const char **home, int *argc, char **argv, bool stop_at_operand)
+{
+	int out = 1, i = 1;
+	for (; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0 || (stop_at_operand && argv[i][0] != '-'))
+			break;
+		int r = cli_global_opt(cli, home, *argc, argv, &i);
+		if (r < 0)
+			return cli_usage_errorv_args(argv[0], "--home needs a directory");
+		if (!r)
+			argv[out++] = argv[i];
+	}
+	while (i < *argc)
+		argv[out++] = argv[i++];
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}

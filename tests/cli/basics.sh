@@ -23,10 +23,10 @@ out_has "show --help prints usage" "usage: gotc show [--installed] TARGET"
 g env --help
 check "env --help (front end hands help to the core)" 0
 out_has "env --help prints usage" "usage: gotc env [--format=FORMAT] TARGET"
-g help nosuch
-check "help of an unknown command" 2 "gotc help: no command 'nosuch' (see 'gotc help')"
-g nosuch
-check "unknown command" 2 "gotc: no command 'nosuch' (see 'gotc --help')"
+g help frobnicate
+check "help of an unknown command" 2 "gotc help: no command 'frobnicate' (see 'gotc help')"
+g frobnicate
+check "unknown command" 2 "gotc: no command 'frobnicate' (see 'gotc --help')"
 g --bogus
 check "unknown global option" 2 "gotc: unknown option '--bogus' (see 'gotc --help')"
 g
@@ -34,7 +34,30 @@ check "no command" 2
 g show
 check "show without TARGET" 2 "gotc show: missing TARGET"
 g show nosuch-target
-check "show of an unknown target" 1 "gotc: no target 'nosuch-target' on the search path (see 'gotc targets')"
+check "show of an unknown target exits 2" 2 "gotc: no target 'nosuch-target' on the search path (see 'gotc targets')"
+g show test-arm6
+check "unknown target: did you mean" 2 "gotc: no target 'test-arm6' on the search path (did you mean 'test-arm64'? see 'gotc targets')"
+g install -q test-arm6
+check "install of an unknown target exits 2, -q after the command" 2 "gotc: no target 'test-arm6' installed or on the search path (did you mean 'test-arm64'? see 'gotc list' and 'gotc targets')"
+g shw test-arm64
+check "unknown command: did you mean" 2 "gotc: no command 'shw' (did you mean 'show'? see 'gotc --help')"
+g help instal
+check "help of an unknown command: did you mean" 2 "gotc help: no command 'instal' (did you mean 'install'? see 'gotc help')"
+# global options before or after the command, one policy
+g targets -v --json
+check "targets -v --json (a global option among the command's)" 0
+g --home "$T/h2" list
+check "--home before the command" 0
+out_has "--home before the command is used" "targets in $T/h2:"
+g list --home "$T/h3"
+check "--home after the command" 0
+out_has "--home after the command is used" "targets in $T/h3:"
+g list --home
+check "--home without DIR" 2 "gotc list: --home needs a directory"
+g env -q nosuch
+check "env -q: a global option after env (the light front end)" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (run: gotc install nosuch)"
+g exec nosuch -q
+check "exec: options after TARGET belong to the command line" 1 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (run: gotc install nosuch)"
 g targets --bogus
 check "targets with a bad option" 2 "gotc targets: unknown option '--bogus'"
 g install

@@ -22,7 +22,7 @@ g check --sysroot "$T/nope" "$TA" "$GOTC_BIN"
 check "check: --sysroot must be a directory" 2 "gotc: --sysroot $T/nope: not a directory"
 fresh
 g check no-such-target "$GOTC_BIN"
-check "check: unknown target" 1 "gotc: no target 'no-such-target' installed or on the search path (see 'gotc list' and 'gotc targets')"
+check "check: unknown target" 2 "gotc: no target 'no-such-target' installed or on the search path (see 'gotc list' and 'gotc targets')"
 fresh
 g check --help
 check "check: --help" 0

@@ -154,7 +154,7 @@ head -1 "$T/members" | grep -qx 'gotc-bundle.ini' && grep -q '^store/go-1.19.8-[
 H1=$GOTC_HOME
 src_entries=$(store_names)
 g bundle fix-nosuch -o "$T/x.gotc"
-check "bundle of an unknown target" 1
+check "bundle of an unknown target" 2
 g remove fix-clang
 g bundle fix-clang -o "$T/x.gotc"
 check "bundle works from store entries (fix-clang's are there)" 0
@@ -180,7 +180,7 @@ check "go runs from the bundled entry" 0
 g install --from-bundle "$T/b.gotc" fix-clang
 check "install --from-bundle again, one target" 0
 g install --from-bundle "$T/b.gotc" fix-nosuch
-check "install --from-bundle of a target it lacks" 1
+check "install --from-bundle of a target it lacks" 2
 # bundle entries are committed like built ones: a leftover directory without
 # a manifest (an interrupted delete) is replaced, not an error
 fresh; dead_config

@@ -47,9 +47,9 @@ out_has "REPO/TARGET resolves into the repository's tree" "$GOTC_HOME/repos/r1/t
 g show repo-arm64
 check "show TARGET (first match)" 0
 g show r1/test-arm64
-check "REPO/TARGET does not fall back to other sources" 1
+check "REPO/TARGET does not fall back to other sources" 2
 g show nosuch/repo-arm64
-check "REPO/TARGET of an unknown repository" 1 "gotc: no target 'nosuch/repo-arm64': REPO/TARGET names a target of a recipe repository (see 'gotc targets' and 'gotc repo list')"
+check "REPO/TARGET of an unknown repository" 2 "gotc: no target 'nosuch/repo-arm64': REPO/TARGET names a target of a recipe repository (see 'gotc targets' and 'gotc repo list')"
 g repo list
 check "list" 0
 out_has "list: name, commit, ref, url" "$(printf '%-16s %.12s  %-12s %s' r1 "$C1" HEAD "$URL")"
@@ -85,7 +85,7 @@ sed 's/^description = .*/description = Added later/' "$FIX/targets/test-arm64.in
 push "$W" "add repo-new"
 C2=$(head_of r1)
 g show repo-new
-check "new target not visible before update" 1
+check "new target not visible before update" 2
 g repo update r1
 check "update (fast-forward)" 0
 out_has "update reports old -> new" "r1: $(echo "$C1" | cut -c1-12) -> $(echo "$C2" | cut -c1-12)"
@@ -112,7 +112,7 @@ same "previous commit still in use" "$(in_use r1)" "$(echo "$C1" | cut -c1-12)"
 g show repo-arm64
 check "previous targets still work" 0
 g show broken
-check "broken target not visible" 1
+check "broken target not visible" 2
 [ -z "$(ls -A "$GOTC_HOME/store/.staging" 2>/dev/null)" ] && ok "no staging left after a refused update" || notok "no staging left"
 rm "$W/targets/broken.ini"
 push "$W" "fix"
