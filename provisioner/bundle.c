@@ -592,6 +592,7 @@ static int placeholder_mirrors(gotc_t *h, char *const *names, size_t *added)
 			return gotc_fail(h, -ENOMEM, "out of memory");
 		h->mirrors = m;
 		m[h->nmirrors].name = strdup(names[i]);
+		m[h->nmirrors].origin = NULL;
 		m[h->nmirrors].urls = calloc(2, sizeof(char *));
 		if (m[h->nmirrors].urls)
 			m[h->nmirrors].urls[0] = strdup("file:///nonexistent/gotc-bundle-offline");
@@ -609,6 +610,7 @@ static void drop_mirrors(gotc_t *h, size_t added)
 		struct gotc_mirror *m = &h->mirrors[--h->nmirrors];
 		free(m->name);
 		strv_free(m->urls);
+		free(m->origin);
 	}
 }
 

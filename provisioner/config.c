@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gotc.h"
+#include "mirror.h"
 #include "ini_strict.h"
 #include "repo.h"
 #include "util.h"
@@ -59,26 +60,32 @@ static const struct ini_key config_keys[] = {
 static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "mirrors", NULL};
 static const char *const config_free[] = {"mirrors", NULL};
 
-static void mirror_set(gotc_t *h, const char *name, char **urls)
+/* Takes urls and origin (malloc'd). */
+static void mirror_set(gotc_t *h, const char *name, char **urls, char *origin)
 {
 	for (size_t i = 0; i < h->nmirrors; i++)
 		if (strcmp(h->mirrors[i].name, name) == 0) {
 			strv_free(h->mirrors[i].urls);
+			free(h->mirrors[i].origin);
 			h->mirrors[i].urls = urls;
 			h->mirrors[i].from_apt = 0;
+			h->mirrors[i].origin = origin;
 			return;
 		}
 	struct gotc_mirror *m = realloc(h->mirrors, (h->nmirrors + 1) * sizeof(*m));
 	if (!m) {
 		strv_free(urls);
+		free(origin);
 		return;
 	}
 	h->mirrors = m;
 	m[h->nmirrors].name = strdup(name);
 	m[h->nmirrors].urls = urls;
 	m[h->nmirrors].from_apt = 0;
+	m[h->nmirrors].origin = origin;
 	if (!m[h->nmirrors].name) {
 		strv_free(urls);
+		free(origin);
 		return;
 	}
 	h->nmirrors++;
@@ -112,7 +119,7 @@ static int cfg_mirror(struct ini_ctx *c, void *obj, const char *key, const char 
 			strv_free(urls);
 			return rc;
 		}
-	mirror_set(cfg->h, key, urls);
+	mirror_set(cfg->h, key, urls, str_printf("%s:%d", c->path, line));
 	return 0;
 }
 
@@ -141,50 +148,6 @@ static int config_file(gotc_t *h, struct cfg *cfg, const char *path)
 	return rc;
 }
 
-/* The first archive URI of the host's apt sources, the default for ${mirror:debian}. */
-static char *apt_default_uri(void)
-{
-	char *found = NULL;
-	DIR *d = opendir("/etc/apt/sources.list.d");
-	struct dirent *de;
-	while (d && !found && (de = readdir(d))) {
-		if (!str_ends(de->d_name, ".sources"))
-			continue;
-		char *p = str_printf("/etc/apt/sources.list.d/%s", de->d_name), *data = NULL;
-		if (p && read_file(p, &data, NULL) == 0) {
-			for (char *l = strtok(data, "\n"); l && !found; l = strtok(NULL, "\n"))
-				if (str_starts(l, "URIs:")) {
-					char **w = strv_split(l + 5);
-					if (w && w[0] && !strstr(w[0], "security"))
-						found = strdup(w[0]);
-					strv_free(w);
-				}
-		}
-		free(data);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	char *data = NULL;
-	if (!found && read_file("/etc/apt/sources.list", &data, NULL) == 0) {
-		for (char *l = strtok(data, "\n"); l && !found; l = strtok(NULL, "\n")) {
-			char **w = strv_split(l);
-			size_t u = 1; /* the URI, after an optional [option=value ...] group */
-			if (w && w[0] && w[1] && w[1][0] == '[')
-				while (w[u] && !strchr(w[u], ']'))
-					u++;
-			if (w && w[0] && w[1] && w[1][0] == '[' && w[u])
-				u++;
-			if (w && w[0] && strcmp(w[0], "deb") == 0 && u < strv_len(w) &&
-			    strstr(w[u], "://") && !strstr(w[u], "security"))
-				found = strdup(w[u]);
-			strv_free(w);
-		}
-	}
-	free(data);
-	return found;
-}
-
 const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
 {
 	for (size_t i = 0; i < h->nmirrors; i++)
@@ -195,14 +158,15 @@ const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
 	if (strcmp(name, "debian") != 0 || h->apt_default_tried)
 		return NULL;
 	h->apt_default_tried = 1;
-	char *u = apt_default_uri();
-	char **v = u ? calloc(2, sizeof(*v)) : NULL;
+	char *u = NULL, *origin = NULL;
+	char **v = mirror_apt_debian(&u, &origin) == 0 ? calloc(2, sizeof(*v)) : NULL;
 	if (!v) {
 		free(u);
+		free(origin);
 		return NULL;
 	}
 	v[0] = u;
-	mirror_set(h, "debian", v);
+	mirror_set(h, "debian", v, origin);
 	const struct gotc_mirror *m = gotc_mirror_find(h, name);
 	if (m)
 		((struct gotc_mirror *)m)->from_apt = 1;
@@ -243,6 +207,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	if (!h->search)
 		return -ENOMEM;
 	const char *cf = getenv("GOTC_CONFIG");
+	h->user_config = cf && *cf ? strdup(cf) : xdg("XDG_CONFIG_HOME", ".config", "gotc/config.ini");
 	if (cf && *cf) {
 		if (!is_file(cf))
 			return gotc_fail(h, GOTC_ERECIPE, "GOTC_CONFIG=%s: no such file", cf);
@@ -344,7 +309,9 @@ void gotc_free(gotc_t *h)
 	for (size_t i = 0; i < h->nmirrors; i++) {
 		free(h->mirrors[i].name);
 		strv_free(h->mirrors[i].urls);
+		free(h->mirrors[i].origin);
 	}
+	free(h->user_config);
 	free(h->mirrors);
 	free(h->cafile);
 	memset(h, 0, sizeof(*h));

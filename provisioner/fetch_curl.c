@@ -59,6 +59,9 @@ struct fetch {
 	CURLM *multi;
 	int jobs, attempts;
 	uint64_t busy; /* slot bitmap */
+	char **dead_hosts, **dead_msgs; /* unreachable "scheme://host:port", and why */
+	size_t ndead;
+	bool found_dead; /* the failure at hand is the one that found a host unreachable */
 };
 
 static double now_s(void)
@@ -167,6 +170,82 @@ static int transient(CURLcode cc)
 	}
 }
 
+/* A host that does not resolve or refuses connections does not heal by
+ * retrying: the first such failure says so once, naming the mirror, where it
+ * was set and the [mirrors] key, and every other transfer to that host fails
+ * at once (or moves on to its next mirror URL).  5xx, resets and stalls are
+ * still retried. */
+static bool unreachable(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT ||
+	       cc == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+/* "scheme://host[:port]" of url (malloc'd). */
+static char *url_host(const char *url)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return str_dup(url);
+	p += 3;
+	return str_ndup(url, (size_t)(p - url) + strcspn(p, "/?#"));
+}
+
+static const char *dead_msg(struct fetch *f, const char *url)
+{
+	char *host = url_host(url);
+	const char *msg = NULL;
+	for (size_t i = 0; host && i < f->ndead && !msg; i++)
+		if (strcmp(f->dead_hosts[i], host) == 0)
+			msg = f->dead_msgs[i];
+	free(host);
+	return msg;
+}
+
+static void mark_dead(struct fetch *f, const char *url, const char *cause)
+{
+	gotc_t *h = f->h;
+	const struct gotc_mirror *m = NULL;
+	const char *base = NULL;
+	for (size_t i = 0; i < h->nmirrors && !m; i++)
+		for (size_t j = 0; h->mirrors[i].urls[j] && !m; j++)
+			if (str_starts(url, h->mirrors[i].urls[j])) {
+				m = &h->mirrors[i];
+				base = m->urls[j];
+			}
+	char *host = url_host(url), *msg;
+	char *sbase = base ? url_redact(base) : NULL, *surl = url_redact(url), *shost = host ? url_redact(host) : NULL;
+	const char *cfg = h->user_config ? h->user_config : "config.ini";
+	if (m && m->origin && str_starts(m->origin, "apt source"))
+		msg = str_printf("mirror '%s' (%s) is unreachable: %s; it is the default, from the %s; "
+				 "set another in %s, [mirrors] %s = URL",
+				 m->name, sbase ? sbase : "?", cause, m->origin, cfg, m->name);
+	else if (m)
+		msg = str_printf("mirror '%s' (%s) is unreachable: %s; it is set in %s, [mirrors] %s",
+				 m->name, sbase ? sbase : "?", cause, m->origin ? m->origin : cfg, m->name);
+	else
+		msg = str_printf("%s is unreachable: %s (%s)", shost ? shost : "?", cause, surl ? surl : "?");
+	free(sbase);
+	free(surl);
+	free(shost);
+	char **nh = realloc(f->dead_hosts, (f->ndead + 1) * sizeof(*nh));
+	if (nh)
+		f->dead_hosts = nh;
+	char **nm = realloc(f->dead_msgs, (f->ndead + 1) * sizeof(*nm));
+	if (nm)
+		f->dead_msgs = nm;
+	if (nh && nm && host && msg) {
+		f->dead_hosts[f->ndead] = host;
+		f->dead_msgs[f->ndead] = msg;
+		f->ndead++;
+	} else {
+		free(host);
+		free(msg);
+	}
+}
+
+static void url_failed(struct fetch *f, struct xfer *x, int code, const char *cause);
+
 static int is_http(const char *url)
 {
 	return str_starts(url, "http://") || str_starts(url, "https://");
@@ -178,6 +257,11 @@ static int attempt_start(struct fetch *f, struct xfer *x)
 	const char *url = x->req->urls[x->url];
 	char range[32];
 	int rc;
+	const char *dead = dead_msg(f, url);
+	if (dead) {
+		url_failed(f, x, GOTC_EFETCH, dead);
+		return 0;
+	}
 	if (!x->easy && !(x->easy = curl_easy_init()))
 		return -ENOMEM;
 	if (x->got && !is_http(url) && (rc = restart(x)) < 0)
@@ -273,8 +357,12 @@ static int commit(struct xfer *x, char *cause, size_t len)
 static void url_failed(struct fetch *f, struct xfer *x, int code, const char *cause)
 {
 	int rc;
+	bool dead = dead_msg(f, x->req->urls[x->url]) == cause;
 	char *shown = url_redact(x->req->urls[x->url]);
-	buf_printf(&x->why, "%s%s: %s", x->why.len ? "; " : "", shown ? shown : "?", cause);
+	if (dead) /* the message names the mirror and its URL */
+		buf_printf(&x->why, "%s%s", x->why.len ? "; " : "", cause);
+	else
+		buf_printf(&x->why, "%s%s: %s", x->why.len ? "; " : "", shown ? shown : "?", cause);
 	free(shown);
 	if (x->attempt > 1)
 		buf_printf(&x->why, " after %d attempts", x->attempt);
@@ -286,7 +374,8 @@ static void url_failed(struct fetch *f, struct xfer *x, int code, const char *ca
 	}
 	x->url++;
 	x->attempt = 0;
-	emit(x, GOTC_EV_FETCH_RETRY, cause, x->got);
+	if (!dead || f->found_dead) /* said once per unreachable host, not per download */
+		emit(x, GOTC_EV_FETCH_RETRY, cause, x->got);
 	if ((rc = restart(x)) < 0 || (rc = attempt_start(f, x)) < 0)
 		local_error(f, x, rc);
 }
@@ -326,6 +415,19 @@ static void attempt_done(struct fetch *f, struct xfer *x, CURLcode cc)
 	} else if (cc == CURLE_HTTP_RETURNED_ERROR) {
 		snprintf(cause, sizeof(cause), "HTTP %ld", code);
 		retry = code == 408 || code == 429 || code >= 500;
+	} else if (cc != CURLE_OK && unreachable(cc) && !x->got) {
+		const char *url = x->req->urls[x->url];
+		snprintf(cause, sizeof(cause), "%s", x->cerr[0] ? x->cerr : curl_easy_strerror(cc));
+		bool found = !dead_msg(f, url);
+		if (found)
+			mark_dead(f, url, cause);
+		const char *dm = dead_msg(f, url);
+		if (dm) {
+			f->found_dead = found;
+			url_failed(f, x, GOTC_EFETCH, dm);
+			f->found_dead = false;
+			return;
+		}
 	} else if (cc != CURLE_OK) {
 		snprintf(cause, sizeof(cause), "%s", x->cerr[0] ? x->cerr : curl_easy_strerror(cc));
 		retry = transient(cc);
@@ -528,6 +630,12 @@ int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done
 	}
 	if (f.multi)
 		curl_multi_cleanup(f.multi);
+	for (size_t i = 0; i < f.ndead; i++) {
+		free(f.dead_hosts[i]);
+		free(f.dead_msgs[i]);
+	}
+	free(f.dead_hosts);
+	free(f.dead_msgs);
 	free(xs);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (reqs[i].rc)

@@ -78,6 +78,7 @@ struct gotc_mirror {
 	char *name;
 	char **urls; /* ordered fallbacks, NULL-terminated */
 	int from_apt; /* the host's apt default for "debian", not config.ini */
+	char *origin; /* where it was set: "FILE:LINE", "apt source FILE: why"; may be NULL */
 };
 
 /* The one handle: configuration, paths, options, last error. */
@@ -88,6 +89,7 @@ typedef struct gotc {
 	struct gotc_mirror *mirrors;
 	size_t nmirrors;
 	char *cafile;
+	char *user_config; /* the config file a user edits: GOTC_CONFIG, else the XDG one */
 	int jobs;
 	int retries;
 	long connect_timeout; /* seconds */
@@ -124,7 +126,8 @@ void gotc_free(gotc_t *h);
  * (fetched, unpacked, committed, prefix), so tests can crash an install at
  * exact places; from a worker process it kills the main process too. */
 void gotc_test_point(gotc_t *h, const char *point);
-/* A configured mirror; "debian" falls back to the host's first apt URI. */
+/* A configured mirror; "debian" falls back to the host's apt source of the
+ * Debian archive (mirror_apt.c). */
 const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name);
 
 #endif

@@ -19,4 +19,9 @@
 int mirror_targets(gotc_t *h, const char *dir, char *const *targets, size_t n, char ***mirrors,
 		   size_t *files, size_t *direct);
 
+/* The host's apt source of the Debian archive (mirror_apt.c): *uri and
+ * *origin ("apt source FILE: how it is known"), both malloc'd.  0, or -ENOENT
+ * when no source is the Debian archive. */
+int mirror_apt_debian(char **uri, char **origin);
+
 #endif

@@ -131,9 +131,10 @@ char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 	name[e - n] = '\0';
 	const struct gotc_mirror *m = gotc_mirror_find(h, name);
 	if (!m) {
-		gotc_fail(h, GOTC_ERECIPE,
-			  "%s:%d: url: unknown mirror '%s' (define it in config.ini: [mirrors] %s = URL)",
-			  file, line, name, name);
+		gotc_fail(h, GOTC_ERECIPE, "%s:%d: url: unknown mirror '%s' (%sdefine it in %s: [mirrors] %s = URL)",
+			  file, line, name,
+			  strcmp(name, "debian") == 0 ? "no apt source of the Debian archive on this host; " : "",
+			  h->user_config ? h->user_config : "config.ini", name);
 		strv_free(v);
 		return NULL;
 	}

@@ -49,6 +49,29 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (t->cxxabi)
 		printf(" CXXABI_%s", t->cxxabi);
 	printf(", link %s\n", t->is_static ? "static" : "dynamic");
+	/* the mirrors its sources use: which URL, and where it was set */
+	char **seen = calloc(1, sizeof(char *));
+	for (int i = 0; seen && i < p.nentries; i++)
+		for (size_t j = 0; j < p.entries[i].narts; j++) {
+			const char *u = p.entries[i].arts[j].src->url, *e;
+			if (!str_starts(u, "${mirror:") || !(e = strchr(u, '}')))
+				continue;
+			char *name = str_ndup(u + 9, (size_t)(e - u - 9));
+			bool dup = !name;
+			for (size_t k = 0; name && seen[k] && !dup; k++)
+				dup = strcmp(seen[k], name) == 0;
+			const struct gotc_mirror *m = dup ? NULL : gotc_mirror_find(&cli->h, name);
+			if (m) {
+				printf("mirror %s =", m->name);
+				for (size_t k = 0; m->urls[k]; k++)
+					printf(" %s", m->urls[k]);
+				printf("\n  from %s\n", m->origin ? m->origin : "(built in)");
+			}
+			if (!dup)
+				strv_push(&seen, name);
+			free(name);
+		}
+	strv_free(seen);
 	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];
 	if (tc->host)
 		printf("\ntoolchain  host %s (recipe %s: %s%s%s)\n", tc->type, tc->name, tc->cc,

@@ -195,7 +195,7 @@ url = \${mirror:nosuch}/go.tar.gz
 sha256 = $H
 E
 )
-lint_case "unknown mirror" "$F:4: url: unknown mirror 'nosuch' (define it in config.ini: [mirrors] nosuch = URL)"
+lint_case "unknown mirror" "$F:4: url: unknown mirror 'nosuch' (define it in $GOTC_CONFIG: [mirrors] nosuch = URL)"
 
 fresh_s
 F=$(mk recipes/go line-too-long <<E

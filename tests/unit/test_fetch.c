@@ -440,7 +440,7 @@ static void test_refused_falls_back(void **state)
 	struct fetch_req r = req_for(t, 0, urls(t, "http://127.0.0.1:1/a.bin", "/a.bin"));
 	assert_int_equal(fetch_all(&t->h, &r, 1), 0);
 	assert_file(t->dest, t->data[0], file_size[0]);
-	assert_int_equal(t->retries, 2); /* once on port 1, then the fallback */
+	assert_int_equal(t->retries, 1); /* a refused port is not retried: on to the fallback */
 	assert_int_equal(t->last_attempt, 1);
 	assert_non_null(strstr(t->retry_msg, "127.0.0.1 port 1"));
 }
