@@ -358,8 +358,8 @@ static int check_entry(gotc_t *h, const char *name, const char *target, struct b
 	if (!is_file(man)) {
 		rc = gotc_fail(h, GOTC_ENOTINST,
 			       "target %s is not installed with its current files (store entry %s is "
-			       "missing): run gotc install %s first",
-			       target, name, target);
+			       "missing): run %s install %s first",
+			       target, name, h->self ? h->self : "gotc", target);
 		goto out;
 	}
 	struct verify_report r = {0};

@@ -208,6 +208,13 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		return -ENOMEM;
 	const char *cf = getenv("GOTC_CONFIG");
 	h->user_config = cf && *cf ? strdup(cf) : xdg("XDG_CONFIG_HOME", ".config", "gotc/config.ini");
+	if (home_override) {
+		char *q = str_shell_quote(home_override);
+		h->self = q ? str_printf("gotc --home %s", q) : NULL;
+		free(q);
+	} else {
+		h->self = strdup("gotc");
+	}
 	if (cf && *cf) {
 		if (!is_file(cf))
 			return gotc_fail(h, GOTC_ERECIPE, "GOTC_CONFIG=%s: no such file", cf);
@@ -312,6 +319,7 @@ void gotc_free(gotc_t *h)
 		free(h->mirrors[i].origin);
 	}
 	free(h->user_config);
+	free(h->self);
 	free(h->mirrors);
 	free(h->cafile);
 	memset(h, 0, sizeof(*h));

@@ -40,15 +40,36 @@ char *gocache_fallback(gotc_t *h, const char *value)
 	return out;
 }
 
+char *hint_install(gotc_t *h, const char *name)
+{
+	const char *self = h->self ? h->self : "gotc";
+	bool known = false;
+	for (size_t i = 0; h->search && h->search[i] && !known; i++) {
+		char *p = str_printf("%s/targets/%s.ini", h->search[i], name);
+		known = p && is_file(p);
+		free(p);
+	}
+	if (!known)
+		return str_printf("no target '%s' on the search path either: see '%s targets'", name, self);
+	char *q = str_shell_quote(name);
+	char *out = q ? str_printf("run: %s install %s", self, q) : NULL;
+	free(q);
+	return out;
+}
+
 int env_apply(gotc_t *h, const char *target)
 {
 	char *path = str_printf("%s/targets/%s/env.0", h->home, target), *data = NULL;
 	size_t len = 0;
 	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
 	free(path);
-	if (rc == -ENOENT)
-		return gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (run: gotc install %s)",
-				 target, h->home, target);
+	if (rc == -ENOENT) {
+		char *hint = hint_install(h, target);
+		rc = gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (%s)", target,
+			       h->home, hint ? hint : "");
+		free(hint);
+		return rc;
+	}
 	if (rc)
 		return gotc_fail(h, rc, "cannot read the env of target '%s' in %s: %s", target, h->home,
 				 strerror(-rc));

@@ -90,6 +90,7 @@ typedef struct gotc {
 	size_t nmirrors;
 	char *cafile;
 	char *user_config; /* the config file a user edits: GOTC_CONFIG, else the XDG one */
+	char *self;	   /* this gotc as hints name it: "gotc", or "gotc --home DIR" */
 	int jobs;
 	int retries;
 	long connect_timeout; /* seconds */

@@ -58,6 +58,9 @@ char *gocache_user(const char *leaf);
  * read-only for its users: for a GOCACHE value under GOTC_HOME/gocache this
  * user cannot write, the user's own GOCACHE (malloc'd), else NULL. */
 char *gocache_fallback(gotc_t *h, const char *value);
+/* What to do about target NAME not being installed (malloc'd): "run: gotc
+ * [--home DIR] install NAME" when the search path has it, else where to look. */
+char *hint_install(gotc_t *h, const char *name);
 /* Put an installed target's environment (its env.0) into this process's
  * environment, PATH prepended.  GOTC_ENOTINST when it is not installed. */
 int env_apply(gotc_t *h, const char *target);

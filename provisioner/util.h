@@ -25,6 +25,9 @@ char *buf_steal(struct buf *b);
 /* Return a malloc'd string or NULL. Caller frees. */
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *str_dup(const char *s);
+/* s as one POSIX shell word: as is when it holds only safe characters, else
+ * single-quoted (malloc'd). */
+char *str_shell_quote(const char *s);
 char *str_ndup(const char *s, size_t n);
 bool str_starts(const char *s, const char *prefix);
 bool str_ends(const char *s, const char *suffix);

@@ -296,3 +296,22 @@ char *url_redact(const char *url)
 		return strdup(url);
 	return str_printf("%.*s***%s", (int)(auth - url), url, at);
 }
+
+char *str_shell_quote(const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_./-+,:@%=";
+	if (*s && strspn(s, safe) == strlen(s))
+		return str_dup(s);
+	struct buf b;
+	buf_init(&b);
+	buf_putc(&b, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			buf_puts(&b, "'\\''");
+		else
+			buf_putc(&b, *p);
+	}
+	buf_putc(&b, '\'');
+	return buf_steal(&b);
+}

@@ -63,8 +63,6 @@ int cli_jobs(struct cli *cli, const struct cmd *c, const char *arg);
 /* The command that puts target's env in a POSIX shell, exactly runnable:
  * . "$(gotc [--home DIR] env TARGET)" (malloc'd, NULL if out of memory). */
 char *cli_hint_env(const struct cli *cli, const char *target);
-/* s quoted for a POSIX shell when it needs it (malloc'd). */
-char *cli_shell_quote(const char *s);
 
 /* JSON string literal on f. */
 void json_str(FILE *f, const char *s);

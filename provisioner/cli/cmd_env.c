@@ -69,8 +69,10 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	}
 	int ex = EXIT_OK;
 	if (!is_file(path)) {
-		fprintf(stderr, "gotc env: target '%s' is not installed in %s (run: gotc install %s)\n",
-			name, cli->h.home, name);
+		char *hint = hint_install(&cli->h, name);
+		fprintf(stderr, "gotc env: target '%s' is not installed in %s (%s)\n", name, cli->h.home,
+			hint ? hint : "");
+		free(hint);
 		ex = EXIT_FAIL;
 	} else if (!format) {
 		printf("%s\n", path);
