@@ -46,8 +46,9 @@ static int follow_open(gotc_t *h, struct follow *f, const struct artifact *a, bo
 	f->fd = -1;
 	f->hs = hasher_new(a->src->sha256 ? HASH_SHA256 : HASH_SHA512);
 	/* until the download starts (the main process ends this worker if it fails) */
-	while (f->hs && (f->fd = open(a->cache_path, O_RDONLY | O_CLOEXEC)) < 0 &&
-	       (final_only || (f->fd = open(part, O_RDONLY | O_CLOEXEC)) < 0))
+	/* open_regular: a FIFO in the cache never blocks (the download replaces it) */
+	while (f->hs && (f->fd = open_regular(a->cache_path)) < 0 &&
+	       (final_only || (f->fd = open_regular(part)) < 0))
 		usleep(5000);
 	free(part);
 	return f->hs ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
@@ -135,7 +136,14 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 	if (rc) {
 		rc = gotc_fail(h, rc, "mkdir %s: %s", dest, strerror(-rc));
 	} else if (!(rc = follow_open(h, &f, a, final_only))) {
+		/* the declared size, else (an unsized source is fetched whole and
+		 * verified before this) the file's */
+		struct stat st;
+		uint64_t asize = a->src->size ? a->src->size
+				 : stat(a->cache_path, &st) == 0 ? (uint64_t)st.st_size
+								 : 0;
 		struct unpack_opts o = {
+			.max_bytes = unpack_limit(h, asize),
 			.include = a->src->include,
 			.strip = a->src->strip,
 			.fix_abs_symlinks = fix_abs,

@@ -649,7 +649,15 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	struct unpack_opts o = {.read_fn = bundle_read, .read_ctx = &br};
+	/* the ratio to the bundle's size, with no absolute cap: bundles of
+	 * several targets are larger than one archive may be */
+	uint64_t bsize = br.len;
+	struct unpack_opts o = {.read_fn = bundle_read,
+				.read_ctx = &br,
+				.max_bytes = bsize && h->unpack_ratio &&
+						     bsize <= UINT64_MAX / h->unpack_ratio
+					     ? bsize * h->unpack_ratio
+					     : UINT64_MAX};
 	rc = unpack_archive(h, path, x, &o);
 	if (!rc) {
 		/* the rest of the payload (zstd frames after the tar's end) */

@@ -39,6 +39,7 @@ struct cfg {
 	gotc_t *h;
 	char *home, *cache, *cafile;
 	uint64_t jobs, retries, connect_timeout, low_speed_time, low_speed_limit, max_unpack;
+	uint64_t unpack_ratio, max_download;
 	bool allow_http;
 	bool fsync;
 };
@@ -54,7 +55,9 @@ static const struct ini_key config_keys[] = {
 	{"fetch", "low_speed_time", IT_U64, 0, C(low_speed_time), NULL, 0},
 	{"fetch", "low_speed_limit", IT_U64, 0, C(low_speed_limit), NULL, 0},
 	{"fetch", "allow_http", IT_BOOL, 0, C(allow_http), NULL, 0},
+	{"fetch", "max_download", IT_U64, 0, C(max_download), NULL, 0},
 	{"unpack", "max_size", IT_U64, 0, C(max_unpack), NULL, 0},
+	{"unpack", "max_ratio", IT_U64, 0, C(unpack_ratio), NULL, 0},
 	{"store", "fsync", IT_BOOL, 0, C(fsync), NULL, 0},
 };
 static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "mirrors", NULL};
@@ -131,7 +134,7 @@ static int config_file(gotc_t *h, struct cfg *cfg, const char *path)
 	if (rc == -ENOENT)
 		return 0;
 	if (rc)
-		return gotc_fail(h, GOTC_ERECIPE, "%s: %s", path, strerror(-rc));
+		return gotc_fail(h, GOTC_ERECIPE, "%s: %s", path, gotc_strerror(rc));
 	struct ini_ctx c = {0};
 	c.h = h;
 	c.path = path;
@@ -199,7 +202,8 @@ static void search_add(gotc_t *h, const char *dir)
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 {
 	struct cfg cfg = {.h = h, .jobs = 4, .retries = 4, .connect_timeout = 30,
-			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 8ull << 30,
+			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 2ull << 30,
+			  .unpack_ratio = 25, .max_download = 2ull << 30,
 			  .fsync = true};
 	int rc = 0;
 	memset(h, 0, sizeof(*h));
@@ -259,6 +263,8 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->low_speed_limit = (long)cfg.low_speed_limit;
 	h->allow_http = cfg.allow_http;
 	h->max_unpack = cfg.max_unpack;
+	h->unpack_ratio = cfg.unpack_ratio;
+	h->max_download = cfg.max_download;
 	h->fsync = cfg.fsync;
 	h->pid = (long)getpid();
 	/* Search path: GOTC_PATH, recipe repositories, the installed share dir,

@@ -870,20 +870,13 @@ int elf_check_file(gotc_t *h, const struct target *t, const char *sysroot, const
 	memset(out, 0, sizeof(*out));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return gotc_fail(h, GOTC_EELF, "libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_regular(path); /* a FIFO argument fails at once */
+	if (fd == GOTC_ENOTREG)
+		return gotc_fail(h, GOTC_EELF, "not a regular file");
 	if (fd < 0)
-		return gotc_fail(h, -errno, "%s", strerror(errno));
-	struct stat st;
+		return gotc_fail(h, fd, "%s", strerror(-fd));
 	int rc;
 	Elf *e = NULL;
-	if (fstat(fd, &st) < 0) {
-		rc = gotc_fail(h, -errno, "%s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = gotc_fail(h, GOTC_EELF, "not a regular file");
-		goto out;
-	}
 	e = elf_begin(fd, ELF_C_READ, NULL);
 	if (!e) {
 		rc = gotc_fail(h, GOTC_EELF, "not an ELF file: %s", elf_errmsg(-1));

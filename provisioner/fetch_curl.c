@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,9 @@ struct xfer {
 	int url;     /* index into req->urls */
 	int attempt; /* attempts made on req->urls[url] */
 	int fd;
+	int lockfd;	/* dest.lock, held (flock) while this process writes dest.part */
+	bool locked, lock_waited;
+	uint64_t cap;	/* the declared size, else [fetch] max_download */
 	char *part;
 	enum hash_algo algo;
 	const char *want;
@@ -113,7 +117,7 @@ static int body_begins(struct xfer *x)
 	if (x->got && code != 206 && (x->err = restart(x)) < 0)
 		return -1;
 	uint64_t len = cl >= 0 ? x->got + (uint64_t)cl : 0;
-	if (x->req->size && len > x->req->size) {
+	if (len > x->cap) {
 		x->err = GOTC_ESIZE;
 		return -1;
 	}
@@ -127,7 +131,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 	if (x->first && body_begins(x) < 0)
 		return 0;
-	if (x->req->size && x->got + n > x->req->size) {
+	if (x->got + n > x->cap || x->got + n < x->got) {
 		x->err = GOTC_ESIZE;
 		return 0; /* CURLE_WRITE_ERROR: the transfer stops here */
 	}
@@ -251,6 +255,29 @@ static int is_http(const char *url)
 	return str_starts(url, "http://") || str_starts(url, "https://");
 }
 
+/* A file:// source must be a regular file: a FIFO would block curl, a device
+ * like /dev/zero would never end.  Opened O_NONBLOCK, then fstat.  0, or a
+ * message in cause. */
+static int file_url_check(const char *url, char *cause, size_t len)
+{
+	if (!str_starts(url, "file://"))
+		return 0;
+	const char *p = url + 7;
+	if (str_starts(p, "localhost/"))
+		p += 9;
+	if (*p != '/' || strchr(p, '%') || strchr(p, '?') || strchr(p, '#'))
+		return 0; /* curl decides; only plain paths are opened here */
+	int fd = open_regular(p);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd == -ENOENT)
+		return 0; /* curl reports it, and the next URL is tried */
+	snprintf(cause, len, "%s", gotc_strerror(fd));
+	return fd;
+}
+
 static int attempt_start(struct fetch *f, struct xfer *x)
 {
 	gotc_t *h = f->h;
@@ -317,8 +344,12 @@ static void finish(struct fetch *f, struct xfer *x, int rc, const char *msg)
 	if (x->fd >= 0)
 		close(x->fd);
 	x->fd = -1;
-	if (rc && x->part)
+	if (rc && x->part && x->locked) /* only our own .part */
 		unlink(x->part);
+	if (x->lockfd >= 0)
+		close(x->lockfd); /* releases the lock */
+	x->lockfd = -1;
+	x->locked = false;
 	x->req->rc = rc;
 	if (rc)
 		x->req->error = str_dup(msg ? msg : gotc_strerror(rc));
@@ -396,8 +427,14 @@ static void attempt_done(struct fetch *f, struct xfer *x, CURLcode cc)
 		return;
 	}
 	if (x->err == GOTC_ESIZE) {
-		snprintf(cause, sizeof(cause), "body exceeds the declared size %llu",
-			 (unsigned long long)r->size);
+		if (r->size)
+			snprintf(cause, sizeof(cause), "body exceeds the declared size %llu",
+				 (unsigned long long)r->size);
+		else
+			snprintf(cause, sizeof(cause),
+				 "body exceeds %llu bytes, the limit for a source without a size "
+				 "(max_download in [fetch] of config.ini; or give the recipe a size)",
+				 (unsigned long long)x->cap);
 		rc = GOTC_ESIZE;
 	} else if (cc == CURLE_HTTP_RETURNED_ERROR && code == 416 && x->got) {
 		/* nothing past what we have: the file is shorter than declared; start over */
@@ -515,16 +552,64 @@ static void prepare(struct fetch *f, struct xfer *x)
 	free(dir);
 	if (!rc && !(x->part = str_printf("%s.part", r->dest)))
 		rc = -ENOMEM;
+	x->cap = r->size ? r->size : f->h->max_download ? f->h->max_download : UINT64_MAX;
 	if (rc) {
 		snprintf(msg, sizeof(msg), "%s: cannot create its directory: %s", r->dest, strerror(-rc));
 		finish(f, x, rc, msg);
 	}
 }
 
-/* Give x a slot and its .part; start its first attempt. */
+/* Take dest.lock so no other gotc writes the same .part: 1 locked, 0 busy
+ * (try later), <0 error. */
+static int take_lock(struct xfer *x)
+{
+	if (x->lockfd < 0) {
+		char *lp = str_printf("%s.lock", x->req->dest);
+		x->lockfd = lp ? open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
+		int e = lp ? errno : ENOMEM;
+		free(lp);
+		if (x->lockfd < 0)
+			return -e;
+	}
+	if (flock(x->lockfd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	x->locked = true;
+	return 1;
+}
+
+/* Give x a slot and its .part; start its first attempt.  Another process
+ * downloading the same file: wait for it, then take its verified result. */
 static void first_start(struct fetch *f, struct xfer *x)
 {
-	int rc;
+	int rc = take_lock(x);
+	char got[129], cause[512];
+	if (rc == 0) {
+		if (!x->lock_waited)
+			gotc_info(f->h, "%s: another gotc is downloading %s: waiting", label(x),
+				  x->req->dest);
+		x->lock_waited = true;
+		x->wake = now_s() + 0.1;
+		return;
+	}
+	if (rc < 0) {
+		snprintf(cause, sizeof(cause), "%s.lock: %s", x->req->dest, strerror(-rc));
+		finish(f, x, rc, cause);
+		return;
+	}
+	if (x->lock_waited && hash_file(x->req->dest, x->algo, got) == 0 &&
+	    strcasecmp(got, x->want) == 0) {
+		x->req->from_cache = 1;
+		finish(f, x, 0, NULL);
+		return;
+	}
+	if ((rc = file_url_check(x->req->urls[x->url], cause, sizeof(cause)))) {
+		char *shown = url_redact(x->req->urls[x->url]);
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s: %s", shown ? shown : "?", cause);
+		free(shown);
+		finish(f, x, rc, msg);
+		return;
+	}
 	for (x->slot = 0; f->busy & (1ull << x->slot); x->slot++)
 		;
 	f->busy |= 1ull << x->slot;
@@ -550,8 +635,10 @@ static int run(struct fetch *f, struct xfer *xs, size_t n)
 		int running = 0, pending = 0, rc;
 		for (size_t i = 0; i < n; i++) {
 			struct xfer *x = &xs[i];
-			if (x->state == X_QUEUED && f->busy != full)
+			if (x->state == X_QUEUED && f->busy != full && x->wake <= t)
 				first_start(f, x);
+			if (x->state == X_QUEUED && x->wake > t && (x->wake - t) * 1000 + 1 < wait_ms)
+				wait_ms = (long)((x->wake - t) * 1000) + 1;
 			else if (x->state == X_BACKOFF && x->wake <= t && (rc = attempt_start(f, x)) < 0)
 				local_error(f, x, rc);
 			if (x->state == X_BACKOFF && (x->wake - t) * 1000 + 1 < wait_ms)
@@ -597,7 +684,7 @@ int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done
 	if (!xs)
 		return gotc_fail(h, -ENOMEM, "fetch: out of memory");
 	for (size_t i = 0; i < n; i++) {
-		xs[i] = (struct xfer){.h = h, .req = &reqs[i], .slot = -1, .fd = -1};
+		xs[i] = (struct xfer){.h = h, .req = &reqs[i], .slot = -1, .fd = -1, .lockfd = -1};
 		buf_init(&xs[i].why);
 		free(reqs[i].error);
 		reqs[i].error = NULL;

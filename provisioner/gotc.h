@@ -37,6 +37,7 @@ enum gotc_err {
 	GOTC_ESIGNATURE = -1030, /* a signed index did not verify          */
 	GOTC_EDEPENDS = -1031,	/* a package dependency nothing satisfies */
 	GOTC_EHOST = -1040,	/* this host cannot run the toolchain     */
+	GOTC_ENOTREG = -1045,	/* a FIFO, device or directory where a file belongs */
 };
 
 const char *gotc_strerror(int err);
@@ -102,6 +103,8 @@ typedef struct gotc {
 	long pid;	     /* the main process (workers are forked from it) */
 	int apt_default_tried; /* gotc_mirror_find looked at the apt sources */
 	uint64_t max_unpack; /* bytes per archive, archive-bomb limit */
+	uint64_t unpack_ratio; /* an archive expands to at most this times its size */
+	uint64_t max_download; /* bytes of a source that declares no size */
 	gotc_event_fn event;
 	void *event_ctx;
 	int err;

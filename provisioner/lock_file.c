@@ -249,7 +249,7 @@ int lock_read(gotc_t *h, const char *path, struct lockfile *lf)
 	int rc = read_file(path, &data, &len);
 	if (rc)
 		return gotc_fail(h, GOTC_ERECIPE, "%s: %s (make one with: gotc lock TARGET... -o %s)", path,
-				 strerror(-rc), path);
+				 gotc_strerror(rc), path);
 	struct ini_ctx c = {0};
 	c.h = h;
 	c.path = path;

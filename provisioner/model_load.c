@@ -96,6 +96,13 @@ static const char *const managed_vars[] = {
 	"GOTOOLCHAIN", "GOTC_TARGET", "GOTC_PREFIX", "GOFLAGS", "GOTC_SYSROOT", "GOTC_QEMU",
 	"GOTC_QEMU_LD_PREFIX", NULL};
 
+/* Variables that change how shells and the dynamic loader behave: an env
+ * file sourced by a shell, or a compiler run under it, must not inherit them
+ * from a target file. */
+static const char *const unsafe_vars[] = {
+	"BASH_ENV", "ENV", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "PROMPT_COMMAND", "IFS",
+	"PS4", "SHELLOPTS", "BASHOPTS", "CDPATH", "HOME", "GOENV", NULL};
+
 static void source_clear(struct source *s)
 {
 	free(s->name);
@@ -248,7 +255,7 @@ static int load_file(gotc_t *h, const char *path, char **data, size_t *len, char
 {
 	int rc = read_file(path, data, len);
 	if (rc)
-		return gotc_fail(h, GOTC_ENOTFOUND, "%s: %s", path, strerror(-rc));
+		return gotc_fail(h, GOTC_ENOTFOUND, "%s: %s", path, gotc_strerror(rc));
 	char hex[65];
 	sha256_hex(*data, *len, hex);
 	*hash = strdup(hex);
@@ -410,6 +417,17 @@ static int target_env(struct ini_ctx *c, void *obj, const char *key, const char 
 		return ini_append_line(c, &t->env[t->nenv - 1].value, value);
 	if (!env_name_valid(key))
 		return ini_error(c, line, "[env]: '%s' is not a valid variable name", key);
+	for (size_t i = 0; unsafe_vars[i]; i++)
+		if (strcmp(unsafe_vars[i], key) == 0)
+			return ini_error(c, line,
+					 "[env]: %s changes how shells or the dynamic loader behave; "
+					 "it cannot be set by a target",
+					 key);
+	if (str_starts(key, "CGO_") || str_starts(key, "LD_"))
+		return ini_error(c, line,
+				 "[env]: %s is reserved (CGO_* come from the toolchain recipe, LD_* "
+				 "change the dynamic loader); it cannot be set by a target",
+				 key);
 	for (size_t i = 0; managed_vars[i]; i++)
 		if (strcmp(managed_vars[i], key) == 0)
 			return ini_error(c, line,

@@ -22,6 +22,12 @@ struct unpack_opts {
 	void *read_ctx;
 };
 
+/* The default limit for an archive of archive_size bytes (0: unknown): the
+ * ratio times its size ([unpack] max_ratio), never above [unpack] max_size.
+ * Unverified bytes streamed from a download are held to the declared size,
+ * so staging never holds more than the declared size times the ratio. */
+uint64_t unpack_limit(const gotc_t *h, uint64_t archive_size);
+
 /* Unpack archive into root (an existing directory).  Formats: tar (gz, xz,
  * bz2, zstd), zip, Debian .deb (data.tar.* read as a stream), .rpm, Alpine
  * .apk.  Returns 0, or GOTC_EUNSAFE / GOTC_EARCHIVE / GOTC_ETOOBIG with

@@ -706,6 +706,16 @@ out:
 	return rc;
 }
 
+uint64_t unpack_limit(const gotc_t *h, uint64_t archive_size)
+{
+	uint64_t cap = h->max_unpack ? h->max_unpack : UINT64_MAX;
+	if (!archive_size || !h->unpack_ratio)
+		return cap;
+	uint64_t r = archive_size > UINT64_MAX / h->unpack_ratio ? UINT64_MAX
+								   : archive_size * h->unpack_ratio;
+	return r < cap ? r : cap;
+}
+
 int unpack_archive(gotc_t *h, const char *archive, const char *root, struct unpack_opts *o)
 {
 	return unpack(h, archive, archive, NULL, 0, root, o);

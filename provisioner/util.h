@@ -55,6 +55,9 @@ bool version_valid(const char *s);
 int mkdir_p(const char *path, mode_t mode);
 int rm_rf(const char *path);
 int read_file(const char *path, char **out, size_t *len);
+/* Open path for reading only if it is a regular file: O_NONBLOCK, so a FIFO
+ * never blocks, then fstat.  The fd, or -errno / GOTC_ENOTREG. */
+int open_regular(const char *path);
 /* Write to path.tmp.PID, fsync, rename over path. */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 bool is_dir(const char *path);

@@ -30,6 +30,7 @@ const char *gotc_strerror(int err)
 	case GOTC_ESIGNATURE: return "signature verification failed";
 	case GOTC_EDEPENDS: return "unsatisfiable package dependency";
 	case GOTC_EHOST: return "this host cannot run the toolchain";
+	case GOTC_ENOTREG: return "not a regular file";
 	default: return err < 0 && err > GOTC_EBASE ? strerror(-err) : "unknown error";
 	}
 }

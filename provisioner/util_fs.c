@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gotc.h"
 #include "util.h"
 
 int mkdir_p(const char *path, mode_t mode)
@@ -68,11 +69,29 @@ int rm_rf(const char *path)
 	return 0;
 }
 
-int read_file(const char *path, char **out, size_t *len)
+int open_regular(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? -errno : GOTC_ENOTREG;
+		close(fd);
+		return e;
+	}
+	/* a regular file: O_NONBLOCK changes nothing, but clear it anyway */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+int read_file(const char *path, char **out, size_t *len)
+{
+	int fd = open_regular(path);
+	if (fd < 0)
+		return fd;
 	struct buf b;
 	buf_init(&b);
 	char tmp[8192];

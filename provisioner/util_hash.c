@@ -56,9 +56,9 @@ void hasher_free(struct hasher *h)
 
 int hash_file(const char *path, enum hash_algo algo, char *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_regular(path); /* a FIFO in the cache never blocks */
 	if (fd < 0)
-		return -errno;
+		return fd;
 	struct hasher *h = hasher_new(algo);
 	if (!h) {
 		close(fd);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -624,6 +625,51 @@ static void test_https_cafile(void **state)
 	ok_one(t, "/a.bin", 0);
 }
 
+/* Another process holds dest.lock and is writing dest.part: this one waits
+ * instead of truncating and interleaving the same .part, then takes the
+ * other's verified file without downloading it again. */
+static void test_cache_lock(void **state)
+{
+	struct t *t = *state;
+	assert_int_equal(mkdir_p(t->cache, 0755), 0);
+	snprintf(t->dest, sizeof(t->dest), "%s/a.bin", t->cache);
+	snprintf(t->part, sizeof(t->part), "%s.part", t->dest);
+	char lock[300];
+	snprintf(lock, sizeof(lock), "%s.lock", t->dest);
+	int sync[2];
+	assert_int_equal(pipe(sync), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(lock, O_RDWR | O_CREAT, 0644);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
+			_exit(1);
+		int p = open(t->part, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (p < 0 || write(p, t->data[0], 1000) != 1000 || write(sync[1], "x", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		if (write(p, t->data[0] + 1000, file_size[0] - 1000) != (ssize_t)(file_size[0] - 1000) ||
+		    rename(t->part, t->dest) < 0)
+			_exit(1);
+		_exit(0); /* the lock goes with the process */
+	}
+	char c;
+	assert_int_equal(read(sync[0], &c, 1), 1);
+	close(sync[0]);
+	close(sync[1]);
+	struct fetch_req r = req_for(t, 0, urls(t, "/a.bin", NULL));
+	int rc = fetch_all(&t->h, &r, 1);
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (rc)
+		fail_msg("fetch: %d: %s", rc, r.error ? r.error : "");
+	assert_int_equal(r.from_cache, 1);
+	assert_int_equal(log_count(t, "GET"), 0);
+	assert_file(t->dest, t->data[0], file_size[0]);
+	free(r.error);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -648,6 +694,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_https_untrusted, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_https_cafile, setup_tls, teardown),
 	};

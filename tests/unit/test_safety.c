@@ -15,6 +15,7 @@
 
 #include "gotc.h"
 #include "model.h"
+#include "unpack.h"
 #include "util.h"
 
 static void redacts(const char *in, const char *want)
@@ -156,11 +157,38 @@ static void test_linear_ini(void **state)
 	buf_free(&b);
 }
 
+/* The default limits: an archive may expand 25 times its size, never past
+ * 2 GiB; a source without a size downloads at most 2 GiB. */
+static void test_limits(void **state)
+{
+	(void)state;
+	char *cfg = str_printf("/tmp/gotc-safety-%ld.ini", (long)getpid());
+	assert_int_equal(write_file_atomic(cfg, "", 0, 0644), 0);
+	setenv("GOTC_CONFIG", cfg, 1);
+	gotc_t h;
+	assert_int_equal(gotc_init(&h, "/tmp/gotc-safety-home", NULL), 0);
+	assert_int_equal(h.max_unpack, 2ULL << 30);
+	assert_int_equal(h.unpack_ratio, 25);
+	assert_int_equal(h.max_download, 2ULL << 30);
+	/* the 610 KiB xz bomb (a 4 GiB file) gets 15 MiB */
+	assert_int_equal(unpack_limit(&h, 610 * 1024), 25ULL * 610 * 1024);
+	assert_int_equal(unpack_limit(&h, 0), 2ULL << 30);
+	assert_int_equal(unpack_limit(&h, 1ULL << 30), 2ULL << 30);
+	assert_int_equal(unpack_limit(&h, UINT64_MAX / 2), 2ULL << 30);
+	h.max_unpack = 0;
+	assert_int_equal(unpack_limit(&h, UINT64_MAX / 2), UINT64_MAX);
+	gotc_free(&h);
+	unsetenv("GOTC_CONFIG");
+	unlink(cfg);
+	free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_linear_ini),
+		cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
