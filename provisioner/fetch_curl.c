@@ -40,6 +40,7 @@ struct xfer {
 	int fd;
 	int lockfd;	/* dest.lock, held (flock) while this process writes dest.part */
 	bool locked, lock_waited;
+	char *lockpath;
 	uint64_t cap;	/* the declared size, else [fetch] max_download */
 	char *part;
 	enum hash_algo algo;
@@ -346,6 +347,8 @@ static void finish(struct fetch *f, struct xfer *x, int rc, const char *msg)
 	x->fd = -1;
 	if (rc && x->part && x->locked) /* only our own .part */
 		unlink(x->part);
+	if (x->locked && x->lockpath)
+		unlink(x->lockpath); /* waiters see a new inode and open it again */
 	if (x->lockfd >= 0)
 		close(x->lockfd); /* releases the lock */
 	x->lockfd = -1;
@@ -563,16 +566,22 @@ static void prepare(struct fetch *f, struct xfer *x)
  * (try later), <0 error. */
 static int take_lock(struct xfer *x)
 {
-	if (x->lockfd < 0) {
-		char *lp = str_printf("%s.lock", x->req->dest);
-		x->lockfd = lp ? open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
-		int e = lp ? errno : ENOMEM;
-		free(lp);
-		if (x->lockfd < 0)
-			return -e;
-	}
+	if (!x->lockpath && !(x->lockpath = str_printf("%s.lock", x->req->dest)))
+		return -ENOMEM;
+	if (x->lockfd < 0 &&
+	    (x->lockfd = open(x->lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
+		return -errno;
 	if (flock(x->lockfd, LOCK_EX | LOCK_NB) < 0)
 		return errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+	/* the holder before us removes the file when done: ours must still be
+	 * the one at the path, else open it again */
+	struct stat a, b;
+	if (fstat(x->lockfd, &a) < 0 || stat(x->lockpath, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
+		close(x->lockfd);
+		x->lockfd = -1;
+		return 0;
+	}
 	x->locked = true;
 	return 1;
 }
@@ -714,6 +723,7 @@ int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done
 		hasher_free(x->hash);
 		buf_free(&x->why);
 		free(x->part);
+		free(x->lockpath);
 	}
 	if (f.multi)
 		curl_multi_cleanup(f.multi);
