@@ -55,9 +55,9 @@ out_has "--home after the command is used" "targets in $T/h3:"
 g list --home
 check "--home without DIR" 2 "gotc list: --home needs a directory"
 g env -q nosuch
-check "env -q: a global option after env (the light front end)" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (run: gotc install nosuch)"
+check "env -q: a global option after env (the light front end)" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 g exec nosuch -q
-check "exec: options after TARGET belong to the command line" 1 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (run: gotc install nosuch)"
+check "exec: options after TARGET belong to the command line" 1 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 g targets --bogus
 check "targets with a bad option" 2 "gotc targets: unknown option '--bogus'"
 g install
