@@ -140,7 +140,7 @@ out_has "show --installed names the repository and commit" "installed as repo-ar
 img show --installed fleet/repo-arm64
 check "show --installed REPO/TARGET" 0
 img show ship-arm64
-check "show without --installed needs the search path" 1
+check "show without --installed needs the search path" 2
 img lock -o "$T/image.lock" gp-arm64 repo-arm64 ship-arm64
 check "image: lock" 0
 grep -q "^file = $GOTC_HOME/targets/ship-arm64/record/targets/ship-arm64.ini" "$T/image.lock" &&
