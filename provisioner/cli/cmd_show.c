@@ -63,8 +63,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 			const struct gotc_mirror *m = dup ? NULL : gotc_mirror_find(&cli->h, name);
 			if (m) {
 				printf("mirror %s =", m->name);
-				for (size_t k = 0; m->urls[k]; k++)
-					printf(" %s", m->urls[k]);
+				for (size_t k = 0; m->urls[k]; k++) {
+					char *shown = url_redact(m->urls[k]);
+					printf(" %s", shown ? shown : "(out of memory)");
+					free(shown);
+				}
 				printf("\n  from %s\n", m->origin ? m->origin : "(built in)");
 			}
 			if (!dup)
