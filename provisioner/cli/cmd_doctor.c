@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plan.h"
+#include "instance_record.h"
 #include "install.h"
 #include "elf_check.h"
 #include "model.h"
@@ -339,12 +341,12 @@ static int check_go_env(struct doctor *d)
 /* Can this host run the target's toolchain (its recipe's host_glibc)? */
 static int check_host(struct doctor *d)
 {
-	struct resolved rs;
-	memset(&rs, 0, sizeof(rs));
-	int rc = target_resolve(&d->cli->h, d->t->name, &rs);
+	/* an installed instance's own record first, like the target itself */
+	struct plan p;
+	int rc = instance_plan(&d->cli->h, d->t->name, INSTANCE_FIRST, &p, NULL);
 	if (rc)
 		return row(d, "host-glibc", ST_FAIL, "%s", d->cli->h.errbuf);
-	const struct recipe *tc = rs.r[TR_TOOLCHAIN];
+	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];
 	if (!tc->host_glibc || strcmp(tc->host_glibc, "none") == 0)
 		rc = row(d, "host-glibc", ST_OK, "%s declares no glibc need (this host: %s)", tc->name,
 			 host_glibc_version());
@@ -353,7 +355,7 @@ static int check_host(struct doctor *d)
 			 tc->host_glibc, host_glibc_version());
 	else
 		rc = row(d, "host-glibc", ST_FAIL, "%s", d->cli->h.errbuf);
-	resolved_free(&rs);
+	plan_free(&p);
 	return rc;
 }
 
