@@ -71,6 +71,8 @@ int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec
 	c.on_section = record_section;
 	c.user = rec;
 	rc = ini_read(&c, data, len);
+	if (!rc && !rec->instance) /* required keys are checked only in the sections present */
+		rc = ini_error(&c, 1, "missing section [record]");
 	ini_ctx_free(&c);
 	if (!rc && (!target_name_valid(rec->target) || (rec->repo && !repo_name_valid(rec->repo)) ||
 		    (rec->commit && !is_hex(rec->commit, 40))))

@@ -90,6 +90,11 @@ static void test_record_tree_is_closed(void **state)
 	put(rec, "record.ini", "[record]\ninstance = x\nfile = /f\nprefix_id = 01\n");
 	assert_int_equal(instance_record_load(&h, rec, &r), GOTC_ESTORE);
 	assert_non_null(strstr(h.errbuf, "record.ini:"));
+	/* empty, or no [record] section: damaged, not a NULL target (fuzz_ini) */
+	put(rec, "record.ini", "");
+	assert_int_equal(instance_record_load(&h, rec, &r), GOTC_ESTORE);
+	put(rec, "record.ini", "[other]\n");
+	assert_int_equal(instance_record_load(&h, rec, &r), GOTC_ESTORE);
 	char *gone = path_join(tmp, "nowhere");
 	assert_int_equal(instance_record_load(&h, gone, &r), GOTC_ENOTFOUND);
 	free(gone);
