@@ -24,52 +24,26 @@ struct need {
 	char *file; /* relative path of the file that needs best */
 };
 
-static int walk(gotc_t *h, const char *root, const char *rel, int depth, struct need *n)
+static int need_one(gotc_t *h, const char *rel, const char *full, const struct stat *st, void *ctx)
 {
-	char *dir = rel[0] ? path_join(root, rel) : str_dup(root);
-	if (!dir)
-		return gotc_fail(h, -ENOMEM, "out of memory");
-	DIR *d = opendir(dir);
-	int rc = 0;
-	if (!d) {
-		rc = gotc_fail(h, -errno, "opendir %s: %s", dir, strerror(errno));
-		free(dir);
-		return rc;
+	struct need *n = ctx;
+	char v[32];
+	if (n->skip && strcmp(rel, n->skip) == 0)
+		return 1; /* the target's files */
+	if (!S_ISREG(st->st_mode))
+		return 0;
+	int r = elf_glibc_need(h, full, n->machine, v, sizeof(v));
+	if (r < 0)
+		return r;
+	if (r == 1 && (!n->best[0] || version_cmp(v, n->best) > 0)) {
+		char *file = strdup(rel);
+		if (!file)
+			return gotc_fail(h, -ENOMEM, "out of memory");
+		snprintf(n->best, sizeof(n->best), "%s", v);
+		free(n->file);
+		n->file = file;
 	}
-	struct dirent *de;
-	while (!rc && (de = readdir(d))) {
-		const char *nm = de->d_name;
-		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
-			continue;
-		char *sub = rel[0] ? str_printf("%s/%s", rel, nm) : str_dup(nm);
-		char *full = sub ? path_join(root, sub) : NULL;
-		struct stat st;
-		char v[32];
-		if (!sub || !full) {
-			rc = gotc_fail(h, -ENOMEM, "out of memory");
-		} else if (n->skip && strcmp(sub, n->skip) == 0) {
-			/* the target's files */
-		} else if (lstat(full, &st) < 0) {
-			rc = gotc_fail(h, -errno, "lstat %s: %s", full, strerror(errno));
-		} else if (S_ISDIR(st.st_mode) && depth < 64) {
-			rc = walk(h, root, sub, depth + 1, n);
-		} else if (S_ISREG(st.st_mode)) {
-			int r = elf_glibc_need(h, full, n->machine, v, sizeof(v));
-			if (r < 0)
-				rc = r;
-			else if (r == 1 && (!n->best[0] || version_cmp(v, n->best) > 0)) {
-				snprintf(n->best, sizeof(n->best), "%s", v);
-				free(n->file);
-				n->file = sub;
-				sub = NULL;
-			}
-		}
-		free(sub);
-		free(full);
-	}
-	closedir(d);
-	free(dir);
-	return rc;
+	return 0;
 }
 
 int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, char **info)
@@ -77,7 +51,7 @@ int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, cha
 	const struct arch_info *ha = arch_find(host_arch());
 	struct need n = {.machine = ha ? ha->elf_machine : -1, .skip = r->sysroot_dir};
 	*info = NULL;
-	int rc = walk(h, root, "", 0, &n);
+	int rc = tree_walk(h, root, 64, need_one, &n);
 	if (rc)
 		goto out;
 	const char *want = r->host_glibc;

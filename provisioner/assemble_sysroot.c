@@ -126,48 +126,29 @@ static int fix_file(gotc_t *h, const char *root, const char *dir_rel, const char
 	return rc;
 }
 
-static int walk(gotc_t *h, const char *root, const char *rel, int depth, int *count)
+struct fix_ctx {
+	const char *root;
+	int count;
+};
+
+static int fix_one(gotc_t *h, const char *rel, const char *full, const struct stat *st, void *ctx)
 {
-	char *dir = rel[0] ? path_join(root, rel) : strdup(root);
-	if (!dir)
-		return gotc_fail(h, -ENOMEM, "out of memory");
-	DIR *d = opendir(dir);
-	int rc = 0;
-	if (!d) {
-		rc = gotc_fail(h, -errno, "opendir %s: %s", dir, strerror(errno));
-		free(dir);
-		return rc;
-	}
-	struct dirent *de;
-	while (!rc && (de = readdir(d))) {
-		const char *n = de->d_name;
-		if (!strcmp(n, ".") || !strcmp(n, ".."))
-			continue;
-		char *sub = rel[0] ? str_printf("%s/%s", rel, n) : strdup(n);
-		char *full = sub ? path_join(root, sub) : NULL;
-		struct stat st;
-		if (!sub || !full)
-			rc = gotc_fail(h, -ENOMEM, "out of memory");
-		else if (lstat(full, &st) < 0)
-			rc = gotc_fail(h, -errno, "lstat %s: %s", full, strerror(errno));
-		else if (S_ISDIR(st.st_mode) && depth < 32)
-			rc = walk(h, root, sub, depth + 1, count);
-		else if (S_ISREG(st.st_mode) && lib_name(n))
-			rc = fix_file(h, root, rel, full, count);
-		free(sub);
-		free(full);
-	}
-	closedir(d);
-	free(dir);
+	struct fix_ctx *f = ctx;
+	const char *slash = strrchr(rel, '/');
+	if (!S_ISREG(st->st_mode) || !lib_name(slash ? slash + 1 : rel))
+		return 0;
+	char *dir_rel = slash ? strndup(rel, (size_t)(slash - rel)) : strdup("");
+	int rc = dir_rel ? fix_file(h, f->root, dir_rel, full, &f->count) : gotc_fail(h, -ENOMEM, "out of memory");
+	free(dir_rel);
 	return rc;
 }
 
 int sysroot_fix_scripts(gotc_t *h, const char *root, int *count)
 {
-	int n = 0;
-	int rc = walk(h, root, "", 0, &n);
+	struct fix_ctx f = {.root = root, .count = 0};
+	int rc = tree_walk(h, root, 32, fix_one, &f);
 	if (count)
-		*count = n;
+		*count = f.count;
 	return rc;
 }
 

@@ -73,6 +73,15 @@ char *exe_dir(void);
 char **dir_list(const char *dir, const char *suffix);
 /* Sum of the sizes of regular files under dir (st_blocks not used: apparent size). */
 uint64_t dir_size(const char *dir);
+/* Walk the tree under root (not following links): fn(h, rel, full, st, ctx)
+ * for every entry, rel relative to root; fn returns < 0 to stop with that
+ * error, 1 to not descend into a directory, 0 to go on.  Directories deeper
+ * than max_depth are not entered.  Errors are reported through gotc_fail. */
+struct gotc;
+struct stat;
+typedef int (*tree_fn)(struct gotc *h, const char *rel, const char *full, const struct stat *st,
+		       void *ctx);
+int tree_walk(struct gotc *h, const char *root, int max_depth, tree_fn fn, void *ctx);
 
 /* Hashing (OpenSSL EVP behind this interface only). */
 enum hash_algo { HASH_SHA256, HASH_SHA512 };

@@ -247,3 +247,48 @@ char **dir_list(const char *dir, const char *suffix)
 		qsort(v, strv_len(v), sizeof(*v), cmp_names);
 	return v;
 }
+
+static int walk_dir(gotc_t *h, const char *root, const char *rel, int depth, int max_depth, tree_fn fn,
+		    void *ctx)
+{
+	char *dir = rel[0] ? path_join(root, rel) : strdup(root);
+	if (!dir)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	DIR *d = opendir(dir);
+	int rc = 0;
+	if (!d) {
+		rc = gotc_fail(h, -errno, "opendir %s: %s", dir, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	struct dirent *de;
+	while (!rc && (de = readdir(d))) {
+		const char *n = de->d_name;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		char *sub = rel[0] ? str_printf("%s/%s", rel, n) : strdup(n);
+		char *full = sub ? path_join(root, sub) : NULL;
+		struct stat st;
+		if (!sub || !full) {
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		} else if (lstat(full, &st) < 0) {
+			rc = gotc_fail(h, -errno, "lstat %s: %s", full, strerror(errno));
+		} else {
+			rc = fn(h, sub, full, &st, ctx);
+			if (rc == 0 && S_ISDIR(st.st_mode) && depth < max_depth)
+				rc = walk_dir(h, root, sub, depth + 1, max_depth, fn, ctx);
+			else if (rc > 0)
+				rc = 0;
+		}
+		free(sub);
+		free(full);
+	}
+	closedir(d);
+	free(dir);
+	return rc;
+}
+
+int tree_walk(gotc_t *h, const char *root, int max_depth, tree_fn fn, void *ctx)
+{
+	return walk_dir(h, root, "", 0, max_depth, fn, ctx);
+}

@@ -10,19 +10,8 @@
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 started=$(date +%s)
-MIRROR="$TMPROOT/mirror"
-if ! "$ROOT/tests/mirror/build-debian-mirror" --recipes "$ROOT/tests/e2e/abi" "$MIRROR" \
-	>"$TMPROOT/mirror.log" 2>&1; then
-	cat "$TMPROOT/mirror.log"
-	fresh
-	notok "build the loopback Debian mirror" "$(tail -5 "$TMPROOT/mirror.log")"
-	done_testing
-	exit 1
-fi
-start_server "$MIRROR"
-fresh
+serve_debian_mirror --recipes "$ROOT/tests/e2e/abi"
 export GOTC_PATH="$ROOT"
-printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
 need="debian12-arm64 debian12-arm64-clang debian12-musl-arm64 debian12-armv7"
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian12-*.ini | sed 's/\.ini$//')}
 all=$(printf '%s\n' $need $targets | sort -u)

@@ -11,25 +11,13 @@
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 started=$(date +%s)
-MIRROR="$TMPROOT/mirror"
 pk=""
 for p in zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0; do pk="$pk --package $p:arm64@bookworm"; done
 # shellcheck disable=SC2086
-if ! "$ROOT/tests/mirror/build-debian-mirror" --index bookworm:arm64 --index trixie:arm64 $pk "$MIRROR" \
-	>"$TMPROOT/mirror.log" 2>&1; then
-	cat "$TMPROOT/mirror.log"
-	fresh
-	notok "build the loopback Debian mirror" "$(tail -5 "$TMPROOT/mirror.log")"
-	done_testing
-	exit 1
-fi
-start_server "$MIRROR"
-fresh
+serve_debian_mirror --index bookworm:arm64 --index trixie:arm64 $pk
 S="$T/search"
 mkdir -p "$S/targets" "$S/recipes/sysroot"
 export GOTC_PATH="$S:$ROOT"
-mirror_conf() { printf '[mirrors]\ndebian = http://127.0.0.1:%s/%s\n[fetch]\nallow_http = yes\n' "$PORT" "$1" >"$GOTC_CONFIG"; }
-mirror_conf debian
 # pk-TARGET: a shipped target with [packages]
 mk() { (cat "$ROOT/targets/$1.ini"; printf '\n[packages]\ninstall = %s\n' "$2") >"$S/targets/$3.ini"; }
 mk debian12-arm64 "zlib1g-dev libssl-dev libsqlite3-dev" pk-arm64
@@ -54,7 +42,7 @@ bad_mirror() { # NAME: a copy of the mirror's dists with the pool shared
 }
 bad_mirror badsig
 sed -i 's/^Date: .*/Date: Sat, 11 Jul 2026 10:16:38 UTC/' "$MIRROR/badsig/debian/dists/bookworm/InRelease"
-mirror_conf badsig/debian
+debian_mirror_config badsig/debian
 g -q install pk-arm64
 check "tampered InRelease refused" 1
 err_has "tampered InRelease: the cause" "InRelease: BAD signature (the file was changed after it was signed)"
@@ -62,14 +50,14 @@ nothing_left pk-arm64
 
 bad_mirror badidx
 sed -i '1s/^Package: /Package:_/' "$MIRROR/badidx/debian/dists/bookworm/main/binary-arm64/Packages"
-mirror_conf badidx/debian
+debian_mirror_config badidx/debian
 g -q install pk-arm64
 check "Packages not matching the signed InRelease refused" 1
 want=$(awk '$3 == "main/binary-arm64/Packages" { print $1 }' "$MIRROR/debian/dists/bookworm/InRelease" | tail -1)
 err_has "Packages mismatch: expected sha256 named" "sha256 mismatch: expected $want"
 nothing_left pk-arm64
 
-mirror_conf debian
+debian_mirror_config debian
 mk debian12-arm64 "zlib1g-devv" pk-unknown
 g -q install pk-unknown
 check "unknown package refused" 1 "gotc: $S/targets/pk-unknown.ini:21: [packages] for debian bookworm/arm64: unknown package 'zlib1g-devv' for arm64 (did you mean zlib1g-dev?)"
@@ -98,14 +86,14 @@ for f in "$MIRROR"/debian/pool/main/z/zlib/*; do ln -s "$f" "$MIRROR/baddeb/debi
 rm "$MIRROR/baddeb/debian/$deb"
 cp "$MIRROR/debian/$deb" "$MIRROR/baddeb/debian/$deb"
 printf 'x' >>"$MIRROR/baddeb/debian/$deb"
-mirror_conf baddeb/debian
+debian_mirror_config baddeb/debian
 g -q install pk-arm64
 check "a .deb not matching the index refused" 1
 err_has "bad .deb: its URL named" "$deb"
 nothing_left pk-arm64
 
 # ---- installs and builds ----
-mirror_conf debian
+debian_mirror_config debian
 rstart=$(date +%s)
 g show pk-arm64
 check "resolution (show) from the signed index" 0

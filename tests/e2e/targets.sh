@@ -10,20 +10,9 @@
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 started=$(date +%s)
-MIRROR="$TMPROOT/mirror"
-if ! "$ROOT/tests/mirror/build-debian-mirror" "$MIRROR" >"$TMPROOT/mirror.log" 2>&1; then
-	cat "$TMPROOT/mirror.log"
-	fresh
-	notok "build the loopback Debian mirror" "$(tail -5 "$TMPROOT/mirror.log")"
-	done_testing
-	exit 1
-fi
-tail -1 "$TMPROOT/mirror.log" | sed 's/^/# /'
-start_server "$MIRROR" --lifetime 3600
-fresh
+serve_debian_mirror
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"
-printf '[mirrors]\ndebian = http://127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//')}
 matrix=
 bundled=

@@ -167,9 +167,33 @@ start_server() {
 	python3 "$ROOT/tests/lib/httpd.py" --root "$_root" --port-file "$TMPROOT/port" \
 		--log "$SERVER_LOG" --lifetime 600 "$@" >/dev/null 2>&1 &
 	SERVER_PID=$!
-	i=0
-	while [ ! -s "$TMPROOT/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	i=0 # up to 30 s: python starts slowly on a loaded machine
+	while [ ! -s "$TMPROOT/port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 	PORT=$(cat "$TMPROOT/port")
+}
+
+# serve_debian_mirror [build-debian-mirror ARGS...]: build the loopback Debian
+# mirror in $MIRROR (real .debs and signed indexes, from the shared cache) and
+# serve it for up to an hour; a fresh GOTC_HOME whose config names it as the
+# debian mirror.  If the mirror cannot be built the test ends with one failure.
+serve_debian_mirror() {
+	MIRROR="$TMPROOT/mirror"
+	if ! "$ROOT/tests/mirror/build-debian-mirror" "$@" "$MIRROR" >"$TMPROOT/mirror.log" 2>&1; then
+		cat "$TMPROOT/mirror.log"
+		fresh
+		notok "build the loopback Debian mirror" "$(tail -5 "$TMPROOT/mirror.log")"
+		done_testing
+		exit 1
+	fi
+	tail -1 "$TMPROOT/mirror.log" | sed 's/^/# /'
+	start_server "$MIRROR" --lifetime 3600
+	fresh
+	debian_mirror_config debian
+}
+
+# debian_mirror_config [DIR]: the debian mirror is DIR (default debian) of the server
+debian_mirror_config() {
+	printf '[mirrors]\ndebian = http://127.0.0.1:%s/%s\n[fetch]\nallow_http = yes\n' "$PORT" "${1:-debian}" >"$GOTC_CONFIG"
 }
 stop_server() { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; }
 

@@ -28,6 +28,7 @@
 
 #include "bundle.h"
 #include "gotc.h"
+#include "install.h"
 #include "unpack.h"
 #include "util.h"
 
@@ -948,6 +949,62 @@ static void test_bundle_names(void **state)
 	free(bun);
 }
 
+static void put_file(const struct fx *f, const char *rel, const char *text)
+{
+	char *p = rpath(f, rel);
+	char *d = str_dup(p);
+	*strrchr(d, '/') = '\0';
+	assert_int_equal(mkdir_p(d, 0755), 0);
+	assert_int_equal(write_file_atomic(p, text, strlen(text), 0644), 0);
+	free(d);
+	free(p);
+}
+
+static void assert_text(const struct fx *f, const char *rel, const char *want)
+{
+	char *p = rpath(f, rel), *got = NULL;
+	size_t len = 0;
+	assert_int_equal(read_file(p, &got, &len), 0);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n got: %s\nwant: %s", rel, got, want);
+	free(got);
+	free(p);
+}
+
+/* Linker scripts name native absolute paths: members become "=/PATH" inside
+ * the sysroot (the named path if it exists there, else the file beside the
+ * script); a member found nowhere, comments and non-library files stay. */
+static void test_linker_scripts(void **state)
+{
+	struct fx *f = *state;
+	reset_root(f);
+	put_file(f, "usr/lib/x86_64-linux-gnu/libm-2.36.a", "!<arch>\n");
+	put_file(f, "usr/x86_64-linux-gnu/lib/libmvec.a", "!<arch>\n");
+	put_file(f, "usr/x86_64-linux-gnu/lib/libm.a",
+		 "/* GNU ld script /usr/lib/x.a */\nGROUP ( /usr/lib/x86_64-linux-gnu/libm-2.36.a "
+		 "/usr/lib/x86_64-linux-gnu/libmvec.a /lib/nowhere.so )\n");
+	put_file(f, "usr/share/doc/notes.txt", "GROUP ( /usr/lib/x86_64-linux-gnu/libm-2.36.a )\n");
+	put_file(f, "usr/x86_64-linux-gnu/lib/deep/a/b/libc.so", "INPUT ( /usr/lib/x86_64-linux-gnu/libm-2.36.a )\n");
+	int n = -1;
+	if (sysroot_fix_scripts(&f->h, f->root, &n))
+		fail_msg("%s", f->h.errbuf);
+	assert_int_equal(n, 2);
+	assert_text(f, "usr/x86_64-linux-gnu/lib/libm.a",
+		    "/* GNU ld script /usr/lib/x.a */\nGROUP ( =/usr/lib/x86_64-linux-gnu/libm-2.36.a "
+		    "=/usr/x86_64-linux-gnu/lib/libmvec.a /lib/nowhere.so )\n");
+	assert_text(f, "usr/share/doc/notes.txt", "GROUP ( /usr/lib/x86_64-linux-gnu/libm-2.36.a )\n");
+	assert_text(f, "usr/x86_64-linux-gnu/lib/deep/a/b/libc.so",
+		    "INPUT ( =/usr/lib/x86_64-linux-gnu/libm-2.36.a )\n");
+	/* a second pass changes nothing */
+	assert_int_equal(sysroot_fix_scripts(&f->h, f->root, &n), 0);
+	assert_int_equal(n, 0);
+	/* an unreadable tree is an error naming the directory */
+	char *gone = rpath(f, "no-such-dir");
+	assert_int_not_equal(sysroot_fix_scripts(&f->h, gone, &n), 0);
+	assert_non_null(strstr(f->h.errbuf, "no-such-dir"));
+	free(gone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +1018,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_deb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linker_scripts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
