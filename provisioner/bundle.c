@@ -50,13 +50,13 @@ static int hash_prefix(int fd, uint64_t len, char hex[65])
 	return 0;
 }
 
-static int trailer_append(gotc_t *h, const char *path)
+static int trailer_append(gotc_t *h, int fd, const char *path)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC), rc = 0;
+	int rc = 0;
 	struct stat st;
 	char hex[65];
 	unsigned char t[TRAILER_LEN];
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		rc = -errno;
 	else if (!(rc = hash_prefix(fd, (uint64_t)st.st_size, hex))) {
 		memcpy(t, skip_magic, 4);
@@ -68,8 +68,6 @@ static int trailer_append(gotc_t *h, const char *path)
 		if (pwrite(fd, t, sizeof(t), st.st_size) != (ssize_t)sizeof(t) || fsync(fd) < 0)
 			rc = errno ? -errno : -EIO; /* a short write sets no errno */
 	}
-	if (fd >= 0)
-		close(fd);
 	return rc ? gotc_fail(h, rc, "%s: %s", path, strerror(-rc)) : 0;
 }
 
@@ -392,12 +390,12 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 	struct bfile *files = NULL;
 	size_t np = 0, nf = 0;
 	char **entries = calloc(1, sizeof(char *)), **mirrors = calloc(1, sizeof(char *));
-	char *tmp = str_printf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp = NULL;
 	struct bundle_writer *w = NULL;
 	struct buf ini;
-	int rc = 0, lock = -1;
+	int rc = 0, lock = -1, fd = -1;
 	buf_init(&ini);
-	if (!plans || !entries || !mirrors || !tmp) {
+	if (!plans || !entries || !mirrors) {
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -466,7 +464,13 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 	}
 	if (!rc && ini.oom)
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
-	if (rc || (rc = bundle_writer_open(h, tmp, &w)))
+	if (rc)
+		goto out;
+	if ((fd = file_create_tmp(path, 0644, &tmp)) < 0) {
+		rc = gotc_fail(h, fd, "cannot create a file beside %s: %s", path, strerror(-fd));
+		goto out;
+	}
+	if ((rc = bundle_writer_open(h, tmp, fd, &w)))
 		goto out;
 	rc = bundle_writer_add_data(w, "gotc-bundle.ini", ini.s, ini.len);
 	for (size_t i = 0; i < nf && !rc; i++) {
@@ -485,12 +489,17 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 	if (!rc)
 		rc = crc;
 	if (!rc)
-		rc = trailer_append(h, tmp);
+		rc = trailer_append(h, fd, tmp);
+	if (close(fd) < 0 && !rc)
+		rc = gotc_fail(h, -errno, "%s: %s", tmp, strerror(errno));
+	fd = -1;
 	if (!rc && rename(tmp, path) < 0)
 		rc = gotc_fail(h, -errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
 out:
 	if (w)
 		bundle_writer_close(w, false);
+	if (fd >= 0)
+		close(fd);
 	if (rc && tmp)
 		unlink(tmp);
 	free(tmp);

@@ -41,7 +41,8 @@ int bundle_ini_check(gotc_t *h, const char *path);
 
 /* The archive writer (bundle_archive.c, the only other libarchive user). */
 struct bundle_writer;
-int bundle_writer_open(gotc_t *h, const char *path, struct bundle_writer **out);
+/* Write to fd if >= 0 (left open), else create path; path names it in messages. */
+int bundle_writer_open(gotc_t *h, const char *path, int fd, struct bundle_writer **out);
 /* Add the file, directory or symlink at disk as member name. */
 int bundle_writer_add(struct bundle_writer *w, const char *disk, const char *name);
 int bundle_writer_add_data(struct bundle_writer *w, const char *name, const void *data, size_t len);

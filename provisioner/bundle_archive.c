@@ -25,7 +25,7 @@ static int wfail(struct bundle_writer *w, const char *what)
 	return gotc_fail(w->h, GOTC_EARCHIVE, "%s: %s: %s", w->path, what, archive_error_string(w->a));
 }
 
-int bundle_writer_open(gotc_t *h, const char *path, struct bundle_writer **out)
+int bundle_writer_open(gotc_t *h, const char *path, int fd, struct bundle_writer **out)
 {
 	struct bundle_writer *w = calloc(1, sizeof(*w));
 	*out = NULL;
@@ -44,7 +44,7 @@ int bundle_writer_open(gotc_t *h, const char *path, struct bundle_writer **out)
 		rc = wfail(w, "tar + zstd not available in this libarchive");
 	else if (archive_write_set_format_option(w->a, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK)
 		rc = wfail(w, "pax hdrcharset=BINARY not available in this libarchive");
-	else if (archive_write_open_filename(w->a, path) != ARCHIVE_OK)
+	else if ((fd >= 0 ? archive_write_open_fd(w->a, fd) : archive_write_open_filename(w->a, path)) != ARCHIVE_OK)
 		rc = wfail(w, "cannot create");
 	if (rc) {
 		archive_write_free(w->a);

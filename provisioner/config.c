@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gotc.h"
@@ -176,13 +177,51 @@ const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
 	return m;
 }
 
+/* $var/leaf, else HOME/fallback/leaf; NULL with errno ENOENT when there is no home. */
 static char *xdg(const char *var, const char *fallback, const char *leaf)
 {
 	const char *v = getenv(var);
 	if (v && *v == '/')
 		return str_printf("%s/%s", v, leaf);
-	const char *home = getenv("HOME");
-	return str_printf("%s/%s/%s", home && *home ? home : "/tmp", fallback, leaf);
+	const char *home = user_home();
+	return home ? str_printf("%s/%s/%s", home, fallback, leaf) : NULL;
+}
+
+static int no_home(gotc_t *h)
+{
+	if (user_home())
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	return gotc_fail(h, GOTC_EUSAGE,
+			 "HOME is not set and uid %lu has no home directory: set HOME, or GOTC_HOME, "
+			 "GOTC_CACHE and GOTC_CONFIG",
+			 (unsigned long)geteuid());
+}
+
+/* The home and the cache hold what gotc runs: refuse a directory another user
+ * (not root: system-wide homes) owns or everyone may write, and a path that
+ * PATH or the env files cannot carry. */
+static int place_check(gotc_t *h, const char *what, const char *how, const char *path, bool in_path)
+{
+	if (strchr(path, '\n') || (in_path && strchr(path, ':')))
+		return gotc_fail(h, GOTC_EUSAGE,
+				 "the %s '%s' contains a %s, which PATH and the env files cannot carry: choose "
+				 "another (%s)",
+				 what, path, strchr(path, ':') ? "':'" : "newline", how);
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0; /* created on first install, as this user */
+	if (!S_ISDIR(st.st_mode))
+		return gotc_fail(h, GOTC_EUSAGE, "the %s %s is not a directory (%s)", what, path, how);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return gotc_fail(h, GOTC_EUSAGE,
+				 "the %s %s belongs to uid %lu, not to you (uid %lu) or root: refusing it, since "
+				 "its owner could change what gotc installs and runs (%s)",
+				 what, path, (unsigned long)st.st_uid, (unsigned long)geteuid(), how);
+	if (st.st_mode & S_IWOTH)
+		return gotc_fail(h, GOTC_EUSAGE,
+				 "the %s %s is writable by every user (mode %03o): refusing it; run chmod o-w %s",
+				 what, path, (unsigned)(st.st_mode & 0777), path);
+	return 0;
 }
 
 static void search_add(gotc_t *h, const char *dir)
@@ -212,6 +251,8 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		return -ENOMEM;
 	const char *cf = getenv("GOTC_CONFIG");
 	h->user_config = cf && *cf ? strdup(cf) : xdg("XDG_CONFIG_HOME", ".config", "gotc/config.ini");
+	if (!h->user_config)
+		return no_home(h);
 	if (home_override) {
 		char *q = str_shell_quote(home_override);
 		h->self = q ? str_printf("gotc --home %s", q) : NULL;
@@ -228,11 +269,8 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		char *p = str_printf("%s/gotc/config.ini", sys ? sys : GOTC_SYSCONFDIR);
 		rc = p ? config_file(h, &cfg, p) : -ENOMEM;
 		free(p);
-		if (!rc) {
-			p = xdg("XDG_CONFIG_HOME", ".config", "gotc/config.ini");
-			rc = p ? config_file(h, &cfg, p) : -ENOMEM;
-			free(p);
-		}
+		if (!rc)
+			rc = config_file(h, &cfg, h->user_config);
 	}
 	if (rc)
 		goto out;
@@ -290,7 +328,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		free(dir);
 	}
 	if (!h->home || !h->cache) {
-		rc = -ENOMEM;
+		rc = no_home(h);
 		goto out;
 	}
 	/* Links, wrappers and env files hold these paths: make them absolute. */
@@ -307,6 +345,16 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 		free(*abs[i]);
 		*abs[i] = a;
 	}
+	rc = place_check(h, "home", home_override ? "--home"
+				    : getenv("GOTC_HOME") && *getenv("GOTC_HOME") ? "GOTC_HOME"
+				    : cfg.home ? "[paths] home"
+						 : "XDG_DATA_HOME or HOME",
+			 h->home, true);
+	if (!rc)
+		rc = place_check(h, "cache", getenv("GOTC_CACHE") && *getenv("GOTC_CACHE") ? "GOTC_CACHE"
+					     : cfg.cache ? "[paths] cache"
+							 : "XDG_CACHE_HOME or HOME",
+				 h->cache, false);
 out:
 	free(cfg.home);
 	free(cfg.cache);

@@ -24,10 +24,10 @@ const char *env_file_name(const char *format)
 
 char *gocache_user(const char *leaf)
 {
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	const char *x = getenv("XDG_CACHE_HOME"), *home = user_home();
 	if (x && *x == '/')
 		return str_printf("%s/gotc/gocache/%s", x, leaf);
-	return str_printf("%s/.cache/gotc/gocache/%s", home && *home ? home : "/tmp", leaf);
+	return home ? str_printf("%s/.cache/gotc/gocache/%s", home, leaf) : NULL;
 }
 
 char *gocache_fallback(gotc_t *h, const char *value)

@@ -52,7 +52,7 @@ extern const size_t env_file_count;
 const char *env_file_name(const char *format);
 
 /* The user's own GOCACHE for a leaf (malloc'd):
- * ${XDG_CACHE_HOME:-$HOME/.cache}/gotc/gocache/LEAF. */
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/gotc/gocache/LEAF; NULL with no home. */
 char *gocache_user(const char *leaf);
 /* A system-wide home (gotc --home /opt/gotc install; chmod -R a+rX) is
  * read-only for its users: for a GOCACHE value under GOTC_HOME/gocache this

@@ -62,7 +62,7 @@ static int copy_file(const char *from, const char *to)
 	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
 	if (in < 0)
 		return -errno;
-	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
 		rc = -errno;
 		goto out;
 	}
@@ -105,16 +105,24 @@ static int place(gotc_t *h, const struct artifact *a, const char *dest)
 	char hex[129];
 	if (is_file(dest) && hash_file(dest, algo, hex) == 0 && strcmp(hex, want) == 0)
 		return 0;
-	char *dir = path_dirname(dest), *tmp = str_printf("%s.tmp.%ld", dest, (long)getpid());
-	int rc = dir && tmp ? mkdir_p(dir, 0755) : -ENOMEM;
+	char *dir = path_dirname(dest), *tmp = NULL;
+	int rc = dir ? mkdir_p(dir, 0755) : -ENOMEM;
 	if (rc) {
 		rc = gotc_fail(h, rc, "cannot create %s: %s", dir ? dir : dest, strerror(-rc));
 		goto out;
 	}
-	unlink(tmp);
-	if (link(a->cache_path, tmp) < 0 && (rc = copy_file(a->cache_path, tmp))) {
-		rc = gotc_fail(h, rc, "cannot copy %s to %s: %s", a->cache_path, tmp, strerror(-rc));
+	int fd = file_create_tmp(dest, 0644, &tmp);
+	if (fd < 0) {
+		rc = gotc_fail(h, fd, "cannot create a file beside %s: %s", dest, strerror(-fd));
 		goto out;
+	}
+	close(fd);
+	/* a hard link where the file system allows, else a copy into the new file */
+	if (unlink(tmp) < 0 || link(a->cache_path, tmp) < 0) {
+		if ((rc = copy_file(a->cache_path, tmp))) {
+			rc = gotc_fail(h, rc, "cannot copy %s to %s: %s", a->cache_path, tmp, strerror(-rc));
+			goto out;
+		}
 	}
 	if (rename(tmp, dest) < 0)
 		rc = gotc_fail(h, -errno, "cannot rename %s to %s: %s", tmp, dest, strerror(errno));

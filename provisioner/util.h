@@ -59,6 +59,9 @@ int read_file(const char *path, char **out, size_t *len);
  * never blocks, then fstat.  The fd, or -errno / GOTC_ENOTREG. */
 int open_regular(const char *path);
 /* Write to path.tmp.PID, fsync, rename over path. */
+/* Create PATH.XXXXXX exclusively (never following a link) with mode; the
+ * open fd, or -errno; *tmp is its malloc'd name. */
+int file_create_tmp(const char *path, mode_t mode, char **tmp);
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 bool is_dir(const char *path);
 bool is_file(const char *path);
@@ -71,6 +74,9 @@ char *exe_dir(void);
 /* Sorted names in dir ending with suffix ("" = all), hidden ones left out;
  * NULL-terminated, strv_free; NULL on ENOMEM. */
 char **dir_list(const char *dir, const char *suffix);
+/* The user's home directory: $HOME if absolute, else the password
+ * database's; NULL (errno ENOENT) when neither names one (never /tmp). */
+const char *user_home(void);
 /* Sum of the sizes of regular files under dir (st_blocks not used: apparent size). */
 uint64_t dir_size(const char *dir);
 /* Walk the tree under root (not following links): fn(h, rel, full, st, ctx)

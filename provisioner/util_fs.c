@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,17 +121,32 @@ int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+int file_create_tmp(const char *path, mode_t mode, char **tmp)
+{
+	char *t = str_printf("%s.XXXXXX", path);
+	*tmp = NULL;
+	if (!t)
+		return -ENOMEM;
+	int fd = mkostemp(t, O_CLOEXEC); /* O_EXCL: never an existing file or link */
+	if (fd < 0 || fchmod(fd, mode) < 0) {
+		int e = -errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(t);
+		}
+		free(t);
+		return e;
+	}
+	*tmp = t;
+	return fd;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-	char *tmp = str_printf("%s.tmp.%ld", path, (long)getpid());
-	if (!tmp)
-		return -ENOMEM;
-	int rc = 0;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		rc = -errno;
-		goto out;
-	}
+	char *tmp = NULL;
+	int rc = 0, fd = file_create_tmp(path, mode, &tmp);
+	if (fd < 0)
+		return fd;
 	const char *p = data;
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -147,13 +163,10 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		rc = -errno;
 	if (close(fd) < 0 && !rc)
 		rc = -errno;
-	if (!rc && fchmodat(AT_FDCWD, tmp, mode, 0) < 0)
-		rc = -errno;
 	if (!rc && rename(tmp, path) < 0)
 		rc = -errno;
 	if (rc)
 		unlink(tmp);
-out:
 	free(tmp);
 	return rc;
 }
@@ -291,4 +304,16 @@ static int walk_dir(gotc_t *h, const char *root, const char *rel, int depth, int
 int tree_walk(gotc_t *h, const char *root, int max_depth, tree_fn fn, void *ctx)
 {
 	return walk_dir(h, root, "", 0, max_depth, fn, ctx);
+}
+
+const char *user_home(void)
+{
+	const char *home = getenv("HOME");
+	if (home && *home == '/')
+		return home;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_dir && *pw->pw_dir == '/')
+		return pw->pw_dir;
+	errno = ENOENT;
+	return NULL;
 }

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 		if (rc) {
 			fprintf(stderr, "%s%s\n", rc == GOTC_ERECIPE ? "" : "gotc: ",
 				cli.h.errbuf[0] ? cli.h.errbuf : gotc_strerror(rc));
-			ex = rc == GOTC_ERECIPE ? EXIT_USAGE : EXIT_FAIL;
+			ex = rc == GOTC_ERECIPE || rc == GOTC_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 		} else {
 			optind = 1;
 			ex = strcmp(argv[i], "env") == 0 ? cmd_env(&cli, nc, argv + i)

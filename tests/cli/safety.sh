@@ -106,4 +106,42 @@ timeout 20 "$GOTC_BIN" check "$ROOT/targets/debian12-arm64.ini" "$T/fifo" >"$T/o
 [ "$rc" -ne 124 ] && ok "gotc check of a FIFO returns at once" || notok "gotc check of a FIFO blocks"
 if grep -q "not a regular file" "$T/out" "$T/err"; then ok "gotc check: the FIFO is not a regular file"; else notok "gotc check FIFO message"; fi
 
+# --- the home and the cache: no /tmp fallback, another user's or a
+# world-writable directory refused, no ':' or newline in the home
+fresh
+mkdir -p "$T/a:b"
+g --home "$T/a:b" list
+check "a home with ':' is refused" 2 "gotc: the home '$T/a:b' contains a ':', which PATH and the env files cannot carry: choose another (--home)"
+nl="$T/a
+b"
+mkdir -p "$nl"
+g --home "$nl" list
+check "a home with a newline is refused" 2
+err_has "newline: says why" "contains a newline"
+mkdir -p "$T/open"
+chmod 777 "$T/open"
+g --home "$T/open" list
+check "a world-writable home is refused" 2 "gotc: the home $T/open is writable by every user (mode 777): refusing it; run chmod o-w $T/open"
+GOTC_CACHE="$T/open" g list
+check "a world-writable cache is refused" 2
+err_has "the cache: named" "the cache $T/open is writable by every user"
+GOTC_CACHE="$T/open" g env --help
+check "help needs no home" 0
+if [ "$(id -u)" -ne 0 ]; then
+	skip "a home owned by another user" "needs root to chown"
+	skip "HOME unset, no passwd entry" "needs root to change uid"
+else
+	mkdir -p "$T/theirs"
+	chown 54321 "$T/theirs"
+	g --home "$T/theirs" list
+	check "a home owned by another user is refused" 2
+	err_has "another user's home: the owner named" "belongs to uid 54321, not to you (uid 0) or root"
+	# a uid with no passwd entry and no HOME: an error, not /tmp
+	env -u HOME -u GOTC_HOME -u GOTC_CACHE -u GOTC_CONFIG setpriv --reuid=54321 --regid=54321 --clear-groups \
+		"$GOTC_BIN" list >"$T/out" 2>"$T/err"
+	rc=$?
+	check "HOME unset, no passwd entry: refused" 2 "gotc: HOME is not set and uid 54321 has no home directory: set HOME, or GOTC_HOME, GOTC_CACHE and GOTC_CONFIG"
+	[ ! -e /tmp/.local/share/gotc ] && ok "nothing under /tmp" || notok "no /tmp fallback" "$(ls -la /tmp/.local/share)"
+fi
+
 done_testing

@@ -920,7 +920,7 @@ static void test_bundle_names(void **state)
 	assert_int_equal(mkdir(d, 0755), 0);
 	free(d);
 	struct bundle_writer *w = NULL;
-	assert_int_equal(bundle_writer_open(&f->h, bun, &w), 0);
+	assert_int_equal(bundle_writer_open(&f->h, bun, -1, &w), 0);
 	for (int i = 0; names[i]; i++) {
 		char *p = str_printf("%s/%s", src, names[i]);
 		assert_int_equal(write_file_atomic(p, names[i], strlen(names[i]), 0644), 0);
