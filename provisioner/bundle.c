@@ -639,7 +639,7 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		close(fd);
 		return lock;
 	}
-	store_clean_staging(h);
+	store_clean_staging(h, true);
 	if ((rc = store_stage(h, "bundle", &stage)))
 		goto out;
 	x = path_join(stage, "x");

@@ -77,7 +77,7 @@ int install_plans(gotc_t *h, struct plan *plans, size_t n)
 	int lock = store_lock(h);
 	if (lock < 0)
 		return lock;
-	store_clean_staging(h);
+	store_clean_staging(h, true);
 	int rc = install_plans_locked(h, plans, n);
 	store_unlock(lock);
 	return rc;
@@ -449,7 +449,7 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 		builders_step(&bs, true);
 	}
 	if (rc)
-		store_clean_staging(h); /* what killed workers had unpacked */
+		store_clean_staging(h, false); /* what killed workers had unpacked */
 	if (!rc)
 		rc = bs.rc;
 	for (size_t i = 0; !rc && i < bs.n; i++)

@@ -309,7 +309,7 @@ static int lock_repos(gotc_t *h)
 {
 	int fd = store_lock(h);
 	if (fd >= 0)
-		store_clean_staging(h);
+		store_clean_staging(h, true);
 	return fd;
 }
 

@@ -25,9 +25,13 @@
 /* Take the store's exclusive lock (creating GOTC_HOME); emits LOCK_WAIT when
  * another process holds it.  Returns an fd >= 0 to pass to store_unlock. */
 int store_lock(gotc_t *h);
+/* The lock only if free now and the home writable: an fd, else -errno
+ * (-EWOULDBLOCK: another process holds it), with no message. */
+int store_lock_try(gotc_t *h);
 void store_unlock(int fd);
-/* Remove staging leftovers of crashed runs (call with the lock held). */
-void store_clean_staging(gotc_t *h);
+/* Remove staging leftovers (call with the lock held); stale: they are an
+ * interrupted run's, each removal is a warning with its size. */
+void store_clean_staging(gotc_t *h, bool stale);
 
 /* A fresh staging directory under store/.staging (malloc'd path). */
 int store_stage(gotc_t *h, const char *name, char **out);
@@ -116,7 +120,8 @@ struct store_report {
 int target_remove(gotc_t *h, const char *name);
 /* Verify installed targets (names NULL: all) and each store entry they use,
  * once.  Returns 0 when every name was checked (look at r->problems and
- * r->errors), else the first error of a name that is not installed. */
+ * r->errors), else the first error of a name that is not installed.  Staging
+ * an interrupted run left is removed (with a message) when the store is idle. */
 int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *r);
 /* Delete prefixes and store entries no installed target references (takes
  * the lock).  Fails closed: when any installed target's prefix or info

@@ -19,6 +19,23 @@ char *store_path(gotc_t *h, const char *sub)
 	return path_join(h->home, sub);
 }
 
+int store_lock_try(gotc_t *h)
+{
+	char *p = store_path(h, "lock");
+	if (!p)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	int fd = open(p, O_RDWR | O_CLOEXEC);
+	free(p);
+	if (fd < 0)
+		return -errno; /* no store yet, or not writable: nothing to clean */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 int store_lock(gotc_t *h)
 {
 	int rc = mkdir_p(h->home, 0755);
@@ -61,7 +78,7 @@ void store_unlock(int fd)
 		close(fd); /* releases the flock */
 }
 
-void store_clean_staging(gotc_t *h)
+void store_clean_staging(gotc_t *h, bool stale)
 {
 	/* With the exclusive lock held, anything in staging belongs to a run
 	 * that died (kill -9, power loss): remove it. */
@@ -74,7 +91,10 @@ void store_clean_staging(gotc_t *h)
 				continue;
 			char *c = path_join(p, de->d_name);
 			if (c) {
-				gotc_info(h, "removing leftover %s", c);
+				uint64_t sz = stale ? dir_size(c) : 0;
+				if (stale)
+					gotc_warn(h, "removed %s (%.1f MiB), left by an interrupted run", c,
+					  (double)sz / (1024.0 * 1024.0));
 				rm_rf(c);
 			}
 			free(c);

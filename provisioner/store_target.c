@@ -173,6 +173,12 @@ int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *
 	size_t nall = 0;
 	char **done = NULL;
 	int rc = 0;
+	/* staging a run that died left (nothing runs while the lock is free) */
+	int lock = store_lock_try(h);
+	if (lock >= 0) {
+		store_clean_staging(h, true);
+		store_unlock(lock);
+	}
 	if (!names && (rc = target_list(h, false, &all, &nall)))
 		return rc;
 	size_t count = names ? n : nall;
@@ -263,7 +269,7 @@ int store_gc(gotc_t *h, bool dry, struct store_report *r)
 		free(pdir);
 		return lock;
 	}
-	store_clean_staging(h);
+	store_clean_staging(h, true);
 	if (!sdir || !pdir) {
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;

@@ -223,6 +223,33 @@ static int disk_fail(struct ctx *c, const char *name)
 
 /* ---- checks ---- */
 
+/* A path the file system and every tool can use: each name at most NAME_MAX
+ * bytes and root/rel under PATH_MAX, so the entry can be hashed, read and
+ * removed by path.  The message shows the name's ends only. */
+static int check_length(struct ctx *c, const char *name, const char *rel)
+{
+	size_t total = strlen(c->root) + 1 + strlen(rel), longest = 0;
+	for (const char *s = rel; *s;) {
+		size_t n = strcspn(s, "/");
+		if (n > longest)
+			longest = n;
+		s += n + (s[n] == '/');
+	}
+	if (total < PATH_MAX && longest <= NAME_MAX)
+		return 0;
+	size_t len = strlen(name);
+	char shown[128];
+	if (len < sizeof(shown))
+		snprintf(shown, sizeof(shown), "%s", name);
+	else
+		snprintf(shown, sizeof(shown), "%.60s...%s", name, name + len - 60);
+	if (longest > NAME_MAX)
+		return gotc_fail(c->h, GOTC_EUNSAFE, "%s: member '%s' (%zu bytes): File name too long (a "
+				 "name of %zu bytes; the limit is %d)", c->label, shown, len, longest, NAME_MAX);
+	return gotc_fail(c->h, GOTC_EUNSAFE, "%s: member '%s' (%zu bytes): File name too long (%zu "
+			 "bytes in the store; the limit is %d)", c->label, shown, len, total, PATH_MAX - 1);
+}
+
 /* No existing parent of rel under root may be a symlink.  Directories found
  * clean are remembered (until a symlink is extracted), so a tree of N files
  * costs about one lstat per directory, not one per path component per file. */
@@ -397,6 +424,8 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 	if (k == NAME_DOTDOT)
 		return unsafe(c, name, "'..' in path");
 	const char *rel = strip_n(norm, c->o->strip);
+	if ((rc = check_length(c, name, rel)))
+		goto out;
 	if (!*norm || (c->apk && norm[0] == '.' && !strchr(norm, '/')) || !included(c, norm) ||
 	    !*rel)
 		goto out; /* archive root, apk metadata, not selected, stripped away */

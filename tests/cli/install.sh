@@ -153,6 +153,41 @@ ls -d "$GOTC_HOME"/store/go-* >/dev/null 2>&1 && notok "nothing of the unsafe ar
 [ ! -e "$GOTC_HOME/targets/fix-evil" ] && ok "unsafe target not installed" || notok "unsafe target not installed"
 no_staging "no staging left after an unsafe archive"
 
+# --- a member name longer than the file system allows: the error keeps its
+# reason, nothing is left in staging; stale staging is reported and removed
+python3 - "$FX/www/go-long.tar.gz" "$FX/src/go/go/bin/go" <<'P'
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT)
+def add(name, data, mode=0o644):
+    ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = mode; t.addfile(ti, io.BytesIO(data))
+add("go/bin/go", open(sys.argv[2], "rb").read(), 0o755)
+add("go/zeros", b"\0" * (8 << 20))
+add("go/" + "/".join(["d" * 200] * 30) + "/f", b"x")
+t.close()
+P
+cat >"$FX/search/recipes/go/go-long.ini" <<E
+[recipe]
+version = 1.19.10
+[source go]
+url = \${mirror:test}/go-long.tar.gz
+sha256 = $(sha "$FX/www/go-long.tar.gz")
+E
+sed 's/^go = go-fix$/go = go-long/' "$FX/search/targets/fix-gcc.ini" >"$FX/search/targets/fix-long.ini"
+fresh; mirror_config
+g install fix-long
+check "a member name too long for the file system is refused" 1
+err_has "the error keeps its reason" "File name too long"
+no_staging "no staging left after a long member name"
+mkdir -p "$GOTC_HOME/store/.staging/go-dead.1234"
+head -c 100000 /dev/zero >"$GOTC_HOME/store/.staging/go-dead.1234/big"
+g verify
+err_has "verify reports stale staging" "gotc: warning: removed $GOTC_HOME/store/.staging/go-dead.1234 (0.1 MiB), left by an interrupted run"
+no_staging "verify removes stale staging"
+mkdir -p "$GOTC_HOME/store/.staging/go-dead.5678"
+g gc
+err_has "gc reports stale staging" "gotc: warning: removed $GOTC_HOME/store/.staging/go-dead.5678 (0.0 MiB), left by an interrupted run"
+no_staging "gc removes stale staging"
+
 # --- libc++ declared but not in the sysroot: refused, nothing installed
 fresh; mirror_config
 g install fix-libcxx
