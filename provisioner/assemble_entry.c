@@ -149,6 +149,7 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 			.fix_abs_symlinks = fix_abs,
 			.read_fn = follow_read,
 			.read_ctx = &f,
+			.read_fd = f.fd,
 		};
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = a->src->name, .msg = "unpack"};
 		gotc_emit(h, &ev);

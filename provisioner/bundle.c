@@ -663,6 +663,7 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 	uint64_t bsize = br.len;
 	struct unpack_opts o = {.read_fn = bundle_read,
 				.read_ctx = &br,
+				.read_fd = -1,
 				.max_bytes = bsize && h->unpack_ratio &&
 						     bsize <= UINT64_MAX / h->unpack_ratio
 					     ? bsize * h->unpack_ratio

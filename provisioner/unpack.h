@@ -20,6 +20,11 @@ struct unpack_opts {
 	 * being downloaded.  Returns bytes read, 0 at the end, or -1 (error). */
 	long (*read_fn)(void *ctx, void *buf, size_t len);
 	void *read_ctx;
+	/* With read_fn: the descriptor read_fn reads, or -1.  A zip keeps its
+	 * modes and symlinks in its central directory, at the end: it is read
+	 * through read_fn to the end, then extracted from the file (which must
+	 * then be the same file as read_fd). */
+	int read_fd;
 };
 
 /* The default limit for an archive of archive_size bytes (0: unknown): the

@@ -24,6 +24,7 @@
  * the prefix itself holds no symlink or '..'.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ struct ctx {
 	struct archive *outer; /* ar archive feeding the inner data.tar */
 	char *blk;	       /* buffer for the inner reader */
 	char *fblk;	       /* buffer for opts->read_fn */
+	long peeked;	       /* bytes of fblk read ahead, returned first */
 	uint64_t limit, total, files;
 	bool apk;
 	struct strset okdirs; /* parent dirs found free of symlinks */
@@ -648,7 +650,8 @@ static int unpack_from(struct ctx *c, struct archive *a)
 static la_ssize_t fn_read(struct archive *a, void *ud, const void **buf)
 {
 	struct ctx *c = ud;
-	long n = c->o->read_fn(c->o->read_ctx, c->fblk, BLOCK);
+	long n = c->peeked ? c->peeked : c->o->read_fn(c->o->read_ctx, c->fblk, BLOCK);
+	c->peeked = 0;
 	if (n < 0) {
 		archive_set_error(a, EIO, "reading the download failed");
 		return -1;
@@ -662,7 +665,7 @@ static int unpack(gotc_t *h, const char *label, const char *file, const void *me
 {
 	struct ctx c = {.h = h, .o = o, .label = label};
 	struct archive *a = NULL;
-	int rc = 0;
+	int rc = 0, zfd = -1;
 	buf_init(&c.path);
 	buf_init(&c.link);
 	buf_init(&c.name);
@@ -705,7 +708,34 @@ static int unpack(gotc_t *h, const char *label, const char *file, const void *me
 			rc = oom(&c);
 			goto out;
 		}
-		r = archive_read_open(a, &c, NULL, fn_read, NULL);
+		/* A zip's modes and symlinks are only in its central directory, at
+		 * the end: read it all through read_fn (which verifies what it
+		 * reads), then extract from the same file, seekable. */
+		while (c.peeked < 4) {
+			long n = o->read_fn(o->read_ctx, c.fblk + c.peeked, BLOCK - (size_t)c.peeked);
+			if (n < 0) {
+				rc = gotc_fail(h, GOTC_EARCHIVE, "%s: reading the download failed", label);
+				goto out;
+			}
+			if (n == 0)
+				break;
+			c.peeked += n;
+		}
+		if (file && o->read_fd >= 0 && c.peeked >= 4 && memcmp(c.fblk, "PK\003\004", 4) == 0) {
+			long n;
+			while ((n = o->read_fn(o->read_ctx, c.fblk, BLOCK)) > 0)
+				;
+			struct stat a1, a2;
+			if (n < 0 || (zfd = open_regular(file)) < 0 || fstat(zfd, &a1) < 0 ||
+			    fstat(o->read_fd, &a2) < 0 || a1.st_dev != a2.st_dev || a1.st_ino != a2.st_ino) {
+				rc = gotc_fail(h, GOTC_EARCHIVE, "%s: reading the download failed", label);
+				goto out;
+			}
+			c.peeked = 0;
+			r = archive_read_open_fd(a, zfd, BLOCK);
+		} else {
+			r = archive_read_open(a, &c, NULL, fn_read, NULL);
+		}
 	} else {
 		r = file ? archive_read_open_filename(a, file, BLOCK) : archive_read_open_memory(a, mem, len);
 	}
@@ -732,6 +762,8 @@ out:
 	set_free(&c.okdirs);
 	free(c.fblk);
 	free(c.root);
+	if (zfd >= 0)
+		close(zfd);
 	return rc;
 }
 

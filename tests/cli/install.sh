@@ -188,6 +188,39 @@ g gc
 err_has "gc reports stale staging" "gotc: warning: removed $GOTC_HOME/store/.staging/go-dead.5678 (0.0 MiB), left by an interrupted run"
 no_staging "gc removes stale staging"
 
+# --- a go.dev-style zip, unpacked while it downloads: modes and symlinks come
+# from the central directory at its end (a stream has neither)
+python3 - "$FX/www/go-zip.zip" "$FX/src/go/go" <<'P'
+import os, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)
+for rel in ("bin/go", "VERSION", "src/runtime/blob"):
+    zi = zipfile.ZipInfo("go/" + rel)
+    zi.external_attr = (0o100755 if rel == "bin/go" else 0o100644) << 16
+    zi.create_system = 3
+    z.writestr(zi, open(os.path.join(sys.argv[2], rel), "rb").read())
+zi = zipfile.ZipInfo("go/bin/go-link")
+zi.external_attr = 0o120777 << 16
+zi.create_system = 3
+z.writestr(zi, "go")
+z.close()
+P
+cat >"$FX/search/recipes/go/go-zip.ini" <<E
+[recipe]
+version = 1.19.11
+[source go]
+url = \${mirror:test}/go-zip.zip
+sha256 = $(sha "$FX/www/go-zip.zip")
+size = $(size "$FX/www/go-zip.zip")
+E
+sed 's/^go = go-fix$/go = go-zip/' "$FX/search/targets/fix-gcc.ini" >"$FX/search/targets/fix-zip.ini"
+fresh; mirror_config
+g install fix-zip
+check "install a target whose Go is a zip" 0
+gz=$(ls -d "$GOTC_HOME"/store/go-1.19.11-*/root/go)
+[ -x "$gz/bin/go" ] && ok "zip: bin/go keeps its exec bit" || notok "zip: bin/go exec bit" "$(stat -c '%A %n' "$gz/bin/go")"
+[ "$(readlink "$gz/bin/go-link")" = go ] && ok "zip: the symlink is a symlink" || notok "zip: symlink" "$(ls -l "$gz/bin")"
+[ "$(stat -c %a "$gz/VERSION")" = 444 ] && ok "zip: a plain file is not executable" || notok "zip: VERSION mode" "$(stat -c '%a' "$gz/VERSION")"
+
 # --- libc++ declared but not in the sysroot: refused, nothing installed
 fresh; mirror_config
 g install fix-libcxx
