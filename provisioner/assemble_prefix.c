@@ -371,7 +371,6 @@ static int same_origin(gotc_t *h, const struct target *t, const char *prefix)
 	store_info_free(&in);
 	return rc;
 }
-
 int assemble_prefix(gotc_t *h, const struct plan *p)
 {
 	const struct target *t = p->rs.t;
@@ -477,7 +476,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 	}
 	free(rel);
 	if (old && strcmp(old, dest) != 0)
-		rm_rf(old); /* the previous prefix of this target */
+		target_keep_previous(h, t->name, old, dest);
 	rc = 0;
 out:
 	if (rc && stage)

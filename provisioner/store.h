@@ -118,6 +118,9 @@ struct store_report {
  * prefix.  GOTC_ENOTINST when there is no such link; an error (detail in
  * the handle) when the prefix could not be discarded. */
 int target_remove(gotc_t *h, const char *name);
+/* After targets/NAME moved from prefix old to dest: keep old as the previous
+ * generation (a reader may still use it) and discard the one before it. */
+void target_keep_previous(gotc_t *h, const char *name, const char *old, const char *dest);
 /* Verify installed targets (names NULL: all) and each store entry they use,
  * once.  Returns 0 when every name was checked (look at r->problems and
  * r->errors), else the first error of a name that is not installed.  Staging

@@ -3,6 +3,7 @@
  * render what these report. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,6 +99,44 @@ out:
 	return rc;
 }
 
+static char *previous_mark(gotc_t *h, const char *name)
+{
+	return str_printf("%s/prefixes/.previous-%s", h->home, name);
+}
+
+/* The prefix directory a .previous-NAME mark names, or NULL. */
+static char *previous_dir(gotc_t *h, const char *mark)
+{
+	char was[512];
+	ssize_t n = mark ? readlink(mark, was, sizeof(was) - 1) : -1;
+	if (n <= 0 || memchr(was, '/', (size_t)n) || was[0] == '.')
+		return NULL;
+	was[n] = '\0';
+	return str_printf("%s/prefixes/%s", h->home, was);
+}
+
+/* A reader that resolved targets/NAME just before the swap may still use the
+ * old prefix: it stays, as the previous generation, until the next install of
+ * NAME (or gc, or remove), which deletes it.  prefixes/.previous-NAME names it. */
+void target_keep_previous(gotc_t *h, const char *name, const char *old, const char *dest)
+{
+	char *mark = previous_mark(h, name);
+	char *tmp = mark ? str_printf("%s.new", mark) : NULL;
+	char *gone = previous_dir(h, mark);
+	if (gone && strcmp(gone, old) != 0 && (!dest || strcmp(gone, dest) != 0))
+		store_discard(h, gone);
+	free(gone);
+	if (tmp) {
+		unlink(tmp);
+		if (symlink(path_basename(old), tmp) < 0 || rename(tmp, mark) < 0) {
+			unlink(tmp);
+			rm_rf(old); /* no generation can be recorded: do as before */
+		}
+	}
+	free(tmp);
+	free(mark);
+}
+
 int target_remove(gotc_t *h, const char *name)
 {
 	char *link = target_link_path(h, name), *pd = NULL;
@@ -119,6 +158,13 @@ int target_remove(gotc_t *h, const char *name)
 		goto out;
 	}
 	rc = 0;
+	char *mark = previous_mark(h, name), *prev = previous_dir(h, mark);
+	if (prev && is_dir(prev))
+		store_discard(h, prev);
+	if (mark)
+		unlink(mark);
+	free(mark);
+	free(prev);
 	if (pd && is_dir(pd) && (rc = store_discard(h, pd)))
 		rc = gotc_wrap(h, rc, "target '%s' is uninstalled, but its prefix was not deleted (run 'gotc gc')",
 			       name);
@@ -289,6 +335,13 @@ int store_gc(gotc_t *h, bool dry, struct store_report *r)
 	}
 	if (!rc && !(rc = sweep(h, pdir, prefixes, dry, r)))
 		rc = sweep(h, sdir, entries, dry, r);
+	/* the previous generations went with the unreferenced prefixes */
+	DIR *d = !rc && !dry ? opendir(pdir) : NULL;
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (str_starts(de->d_name, ".previous-"))
+			unlinkat(dirfd(d), de->d_name, 0);
+	if (d)
+		closedir(d);
 out:
 	store_unlock(lock);
 	installed_free(v, n);

@@ -221,6 +221,32 @@ gz=$(ls -d "$GOTC_HOME"/store/go-1.19.11-*/root/go)
 [ "$(readlink "$gz/bin/go-link")" = go ] && ok "zip: the symlink is a symlink" || notok "zip: symlink" "$(ls -l "$gz/bin")"
 [ "$(stat -c %a "$gz/VERSION")" = 444 ] && ok "zip: a plain file is not executable" || notok "zip: VERSION mode" "$(stat -c '%a' "$gz/VERSION")"
 
+# --- generations: a reinstall with a new plan keeps the previous prefix (a
+# reader may still be using it) until the next install, gc or remove
+fresh; mirror_config
+cp "$FX/search/targets/fix-gcc.ini" "$FX/search/targets/fix-gen.ini"
+gen() { sed -i "/^\[env\]/a GEN$1 = x" "$FX/search/targets/fix-gen.ini"; g -q install fix-gen; }
+prefixes() { ls "$GOTC_HOME/prefixes" | grep -c '^fix-gen-'; }
+g -q install fix-gen
+p1=$(readlink "$GOTC_HOME/targets/fix-gen")
+gen 2
+p2=$(readlink "$GOTC_HOME/targets/fix-gen")
+[ "$p1" != "$p2" ] && [ -d "$GOTC_HOME/targets/$p1" ] && [ "$(prefixes)" -eq 2 ] &&
+	ok "a new plan keeps the previous generation" || notok "previous generation kept" "$p1 $p2 $(ls "$GOTC_HOME/prefixes")"
+gen 3
+[ ! -e "$GOTC_HOME/targets/$p1" ] && [ -d "$GOTC_HOME/targets/$p2" ] && [ "$(prefixes)" -eq 2 ] &&
+	ok "the next install deletes the generation before it" || notok "two generations at most" "$(ls "$GOTC_HOME/prefixes")"
+g verify
+check "verify with a previous generation" 0
+g gc
+[ "$(prefixes)" -eq 1 ] && [ -z "$(ls -A "$GOTC_HOME/prefixes" | grep '^\.previous')" ] &&
+	ok "gc deletes the previous generation" || notok "gc and generations" "$(ls -A "$GOTC_HOME/prefixes")"
+gen 4
+g remove fix-gen
+[ "$(prefixes)" -eq 0 ] && [ -z "$(ls -A "$GOTC_HOME/prefixes")" ] &&
+	ok "remove deletes both generations" || notok "remove and generations" "$(ls -A "$GOTC_HOME/prefixes")"
+rm -f "$FX/search/targets/fix-gen.ini"
+
 # --- libc++ declared but not in the sysroot: refused, nothing installed
 fresh; mirror_config
 g install fix-libcxx
