@@ -94,7 +94,8 @@ enum hash_algo { HASH_SHA256, HASH_SHA512 };
 struct hasher;
 struct hasher *hasher_new(enum hash_algo algo);
 void hasher_update(struct hasher *h, const void *p, size_t n);
-/* Write lowercase hex into out (129 bytes fit either); frees h. */
+/* Write lowercase hex into out (129 bytes fit either); frees h.  If OpenSSL
+ * failed at any step, a text no digest can match ("(the hash library failed)"). */
 void hasher_final(struct hasher *h, char *out);
 void hasher_free(struct hasher *h);
 /* Hash a file: 0 or -errno. */

@@ -1,6 +1,8 @@
 /* util_hash.c - sha256/sha512 through OpenSSL EVP; the only file that includes OpenSSL. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 
 struct hasher {
 	EVP_MD_CTX *ctx;
+	bool failed; /* an EVP call failed: the digest is never a valid one */
 };
 
 struct hasher *hasher_new(enum hash_algo algo)
@@ -17,6 +20,7 @@ struct hasher *hasher_new(enum hash_algo algo)
 	struct hasher *h = malloc(sizeof(*h));
 	if (!h)
 		return NULL;
+	h->failed = false;
 	h->ctx = EVP_MD_CTX_new();
 	if (!h->ctx ||
 	    !EVP_DigestInit_ex(h->ctx, algo == HASH_SHA512 ? EVP_sha512() : EVP_sha256(), NULL)) {
@@ -29,7 +33,8 @@ struct hasher *hasher_new(enum hash_algo algo)
 
 void hasher_update(struct hasher *h, const void *p, size_t n)
 {
-	EVP_DigestUpdate(h->ctx, p, n);
+	if (!h->failed && EVP_DigestUpdate(h->ctx, p, n) != 1)
+		h->failed = true;
 }
 
 void hasher_final(struct hasher *h, char *out)
@@ -37,7 +42,12 @@ void hasher_final(struct hasher *h, char *out)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	static const char hex[] = "0123456789abcdef";
-	EVP_DigestFinal_ex(h->ctx, md, &n);
+	if (h->failed || EVP_DigestFinal_ex(h->ctx, md, &n) != 1 || n == 0) {
+		/* fails closed: matches no expected digest, and says why */
+		snprintf(out, 129, "(the hash library failed)");
+		hasher_free(h);
+		return;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
