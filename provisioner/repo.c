@@ -28,21 +28,28 @@ static bool ref_valid(const char *ref)
 
 static int url_check(gotc_t *h, const char *url)
 {
-	for (const char *p = url; *p; p++)
+	char *shown = url_redact(url); /* messages never carry credentials */
+	int rc = 0;
+	if (!shown)
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	for (const char *p = url; *p && !rc; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return gotc_fail(h, GOTC_EUSAGE, "URL '%s' has blanks or control characters", url);
-	if (str_starts(url, "https://") || (str_starts(url, "file://") && url[7]) ||
+			rc = gotc_fail(h, GOTC_EUSAGE, "URL '%s' has blanks or control characters", shown);
+	if (rc || str_starts(url, "https://") || (str_starts(url, "file://") && url[7]) ||
 	    (str_starts(url, "http://") && h->allow_http))
-		return 0;
-	if (str_starts(url, "http://"))
-		return gotc_fail(h, GOTC_EUSAGE,
-				 "URL '%s': plain http needs allow_http = yes in [fetch] of config.ini "
-				 "(use https:// or file://)",
-				 url);
-	return gotc_fail(h, GOTC_EUSAGE,
-			 "URL '%s' is not https:// or file:// (for a local repository, say "
-			 "file:///absolute/path)",
-			 url);
+		;
+	else if (str_starts(url, "http://"))
+		rc = gotc_fail(h, GOTC_EUSAGE,
+			       "URL '%s': plain http needs allow_http = yes in [fetch] of config.ini "
+			       "(use https:// or file://)",
+			       shown);
+	else
+		rc = gotc_fail(h, GOTC_EUSAGE,
+			       "URL '%s' is not https:// or file:// (for a local repository, say "
+			       "file:///absolute/path)",
+			       shown);
+	free(shown);
+	return rc;
 }
 
 

@@ -99,6 +99,9 @@ static const git_remote_head *pick_head(const git_remote_head **heads, size_t n,
 int repo_git_fetch(struct repo_git *g, const char *url, const char *ref, char commit[41])
 {
 	gotc_t *h = g->h;
+	char *shown = url_redact(url); /* messages never carry credentials */
+	if (!shown)
+		return gotc_fail(h, -ENOMEM, "out of memory");
 	git_remote *remote = NULL;
 	git_object *obj = NULL, *peeled = NULL;
 	git_reference *fetched = NULL;
@@ -119,24 +122,24 @@ int repo_git_fetch(struct repo_git *g, const char *url, const char *ref, char co
 	ro.repository = g->repo;
 	ro.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
 	if (git_remote_create_with_opts(&remote, url, &ro) < 0) {
-		rc = git_fail(h, GOTC_EUSAGE, url);
+		rc = git_fail(h, GOTC_EUSAGE, shown);
 		goto out;
 	}
 	if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &cbs, &proxy, NULL) < 0) {
-		rc = git_fail(h, GOTC_EFETCH, url);
+		rc = git_fail(h, GOTC_EFETCH, shown);
 		goto out;
 	}
 	const git_remote_head **heads = NULL;
 	size_t n = 0;
 	if (git_remote_ls(&heads, &n, remote) < 0) {
-		rc = git_fail(h, GOTC_EFETCH, url);
+		rc = git_fail(h, GOTC_EFETCH, shown);
 		goto out;
 	}
 	const git_remote_head *head = pick_head(heads, n, ref);
 	if (!head) {
 		rc = ref ? gotc_fail(h, GOTC_ENOTFOUND,
-				     "%s has no branch or tag '%s' (see 'git ls-remote %s')", url, ref, url)
-			 : gotc_fail(h, GOTC_ENOTFOUND, "%s has no HEAD (empty, or HEAD names a missing branch): name a branch with --ref BRANCH", url);
+				     "%s has no branch or tag '%s' (see 'git ls-remote %s')", shown, ref, shown)
+			 : gotc_fail(h, GOTC_ENOTFOUND, "%s has no HEAD (empty, or HEAD names a missing branch): name a branch with --ref BRANCH", shown);
 		goto out;
 	}
 	git_oid oid = head->oid;
@@ -148,18 +151,18 @@ int repo_git_fetch(struct repo_git *g, const char *url, const char *ref, char co
 	git_strarray specs = {&spec, 1};
 	fo.proxy_opts = proxy;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	gotc_info(h, "fetching %s from %s", head->name, url);
+	gotc_info(h, "fetching %s from %s", head->name, shown);
 	if (git_remote_download(remote, &specs, &fo) < 0) {
-		rc = git_fail(h, GOTC_EFETCH, url);
+		rc = git_fail(h, GOTC_EFETCH, shown);
 		goto out;
 	}
 	if (git_reference_create(&fetched, g->repo, FETCH_REF, &oid, 1, "gotc fetch") < 0 ||
 	    git_object_lookup(&obj, g->repo, &oid, GIT_OBJECT_ANY) < 0) {
-		rc = git_fail(h, GOTC_EFETCH, url);
+		rc = git_fail(h, GOTC_EFETCH, shown);
 		goto out;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		rc = gotc_fail(h, GOTC_EFETCH, "%s: %s does not name a commit", url, head->name);
+		rc = gotc_fail(h, GOTC_EFETCH, "%s: %s does not name a commit", shown, head->name);
 		goto out;
 	}
 	git_oid_tostr(commit, 41, git_object_id(peeled));
@@ -171,6 +174,7 @@ out:
 		git_remote_disconnect(remote);
 	git_remote_free(remote);
 	free(spec);
+	free(shown);
 	return rc;
 }
 

@@ -69,7 +69,9 @@ static int repo_add_run(struct cli *cli, int argc, char **argv)
 	int rc = repo_add(&cli->h, argv[optind], argv[optind + 1], ref, &ri);
 	if (rc)
 		return cli_error(cli, rc);
-	printf("added %s at %.12s (%s %s)\n", ri.name, ri.commit, ri.url, ri.ref ? ri.ref : "HEAD");
+	char *shown = url_redact(ri.url);
+	printf("added %s at %.12s (%s %s)\n", ri.name, ri.commit, shown ? shown : "", ri.ref ? ri.ref : "HEAD");
+	free(shown);
 	repo_info_clear(&ri);
 	return EXIT_OK;
 }
@@ -142,11 +144,12 @@ static int repo_list_run(struct cli *cli, int argc, char **argv)
 	if (json)
 		printf("[");
 	for (size_t i = 0; i < n; i++) {
+		char *shown = url_redact(v[i].url); /* credentials are never shown */
 		if (json) {
 			printf("%s\n  {\"name\": ", i ? "," : "");
 			json_str(stdout, v[i].name);
 			printf(", \"url\": ");
-			json_str(stdout, v[i].url);
+			json_str(stdout, shown ? shown : "");
 			printf(", \"ref\": ");
 			if (v[i].ref)
 				json_str(stdout, v[i].ref);
@@ -159,8 +162,9 @@ static int repo_list_run(struct cli *cli, int argc, char **argv)
 			printf("}");
 		} else {
 			printf("%-16s %.12s  %-12s %s\n", v[i].name, v[i].commit,
-			       v[i].ref ? v[i].ref : "HEAD", v[i].url);
+			       v[i].ref ? v[i].ref : "HEAD", shown ? shown : "");
 		}
+		free(shown);
 	}
 	if (json)
 		printf("%s]\n", n ? "\n" : "");

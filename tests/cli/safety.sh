@@ -45,6 +45,15 @@ g show test-arm64
 check "show with a credentialed mirror" 0
 out_has "show redacts the credentials" "url    http://***@127.0.0.1:9/x/go1.19.8.linux-amd64.tar.gz"
 if grep -q s3cret "$T/out"; then notok "credentials never in show"; else ok "credentials never in show"; fi
+# recipe repositories: a credentialed URL never appears in errors or listings
+fresh
+g repo add priv "https://user:s3cret@127.0.0.1:9/recipes.git"
+check "repo add of an unreachable credentialed URL fails" 1
+err_has "the error names the redacted URL" "https://***@127.0.0.1:9/recipes.git"
+if grep -q s3cret "$T/err" "$T/out"; then notok "credentials never in repo errors" "$(cat "$T/err")"; else ok "credentials never in repo errors"; fi
+g repo add priv "http://user:s3cret@127.0.0.1:9/recipes.git"
+check "repo add of a plain-http credentialed URL is refused" 2
+if grep -q s3cret "$T/err" "$T/out"; then notok "credentials never in the allow_http refusal" "$(cat "$T/err")"; else ok "credentials never in the allow_http refusal"; fi
 
 # --- [env] may not set what changes shells and the dynamic loader
 fresh
