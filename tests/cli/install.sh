@@ -165,14 +165,7 @@ add("go/zeros", b"\0" * (8 << 20))
 add("go/" + "/".join(["d" * 200] * 30) + "/f", b"x")
 t.close()
 P
-cat >"$FX/search/recipes/go/go-long.ini" <<E
-[recipe]
-version = 1.19.10
-[source go]
-url = \${mirror:test}/go-long.tar.gz
-sha256 = $(sha "$FX/www/go-long.tar.gz")
-E
-sed 's/^go = go-fix$/go = go-long/' "$FX/search/targets/fix-gcc.ini" >"$FX/search/targets/fix-long.ini"
+go_variant "$FX" long 1.19.10 go-long.tar.gz
 fresh; mirror_config
 g install fix-long
 check "a member name too long for the file system is refused" 1
@@ -204,15 +197,7 @@ zi.create_system = 3
 z.writestr(zi, "go")
 z.close()
 P
-cat >"$FX/search/recipes/go/go-zip.ini" <<E
-[recipe]
-version = 1.19.11
-[source go]
-url = \${mirror:test}/go-zip.zip
-sha256 = $(sha "$FX/www/go-zip.zip")
-size = $(size "$FX/www/go-zip.zip")
-E
-sed 's/^go = go-fix$/go = go-zip/' "$FX/search/targets/fix-gcc.ini" >"$FX/search/targets/fix-zip.ini"
+go_variant "$FX" zip 1.19.11 go-zip.zip sized
 fresh; mirror_config
 g install fix-zip
 check "install a target whose Go is a zip" 0

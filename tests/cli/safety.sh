@@ -12,15 +12,7 @@ head -c 67108864 /dev/zero >"$FX/src/bomb/go/zeros"
 tar -C "$FX/src/bomb" -cf - go | gzip -1 >"$FX/www/go-bomb.tar.gz"
 rm -rf "$FX/src/bomb"
 BOMB=$(size "$FX/www/go-bomb.tar.gz")
-cat >"$FX/search/recipes/go/go-bomb.ini" <<E
-[recipe]
-version = 1.19.7
-[source go]
-url = \${mirror:test}/go-bomb.tar.gz
-sha256 = $(sha "$FX/www/go-bomb.tar.gz")
-size = $BOMB
-E
-sed 's/^go = go-fix$/go = go-bomb/' "$FX/search/targets/fix-gcc.ini" >"$FX/search/targets/fix-bomb.ini"
+go_variant "$FX" bomb 1.19.7 go-bomb.tar.gz sized
 # file_config DIR: the test mirror is DIR, as file://
 file_config() {
 	printf '[mirrors]\ntest = file://%s\n' "$1" >"$GOTC_CONFIG"

@@ -157,6 +157,18 @@ kernel_headers = kh-fix
 E
 }
 
+# go_variant FX NAME VERSION FILE [sized]: recipe go-NAME for FX/www/FILE
+# (with its size if a 5th argument is given) and target fix-NAME, fix-gcc
+# with that Go
+go_variant() {
+	{
+		printf '[recipe]\nversion = %s\n[source go]\nurl = ${mirror:test}/%s\nsha256 = %s\n' \
+			"$3" "$4" "$(sha "$1/www/$4")"
+		[ -z "${5:-}" ] || printf 'size = %s\n' "$(size "$1/www/$4")"
+	} >"$1/search/recipes/go/go-$2.ini"
+	sed "s/^go = go-fix\$/go = go-$2/" "$1/search/targets/fix-gcc.ini" >"$1/search/targets/fix-$2.ini"
+}
+
 # start_server ROOT [httpd.py args]: sets PORT, SERVER_PID, SERVER_LOG
 start_server() {
 	_root=$1
