@@ -119,7 +119,7 @@ static void start_server(struct t *t)
 	close(fds[1]);
 	size_t n = 0;
 	struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-	while (n + 1 < sizeof(line) && !strchr(line, '\n') && poll(&pfd, 1, 10000) > 0) {
+	while (n + 1 < sizeof(line) && !strchr(line, '\n') && poll(&pfd, 1, 30000) > 0) { /* python starts slowly on a loaded machine */
 		ssize_t r = read(fds[0], line + n, sizeof(line) - 1 - n);
 		if (r <= 0)
 			break;
