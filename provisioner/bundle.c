@@ -416,7 +416,10 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 		buf_printf(&ini, " %s", plans[i].rs.t->name);
 	for (size_t i = 0; i < np && !rc; i++) {
 		const struct plan *p = &plans[i];
-		rc = add_file(h, &files, &nf, str_printf("targets/%s.ini", p->rs.t->name), p->rs.t->path);
+		/* an instance (NAME@goV) bundles its target file, NAME.ini */
+		const char *tn = p->rs.t->name;
+		rc = add_file(h, &files, &nf, str_printf("targets/%.*s.ini", (int)strcspn(tn, "@"), tn),
+			      p->rs.t->path);
 		for (int k = 0; k < TR__COUNT && !rc; k++) {
 			const struct recipe *r = p->rs.r[k];
 			if (!r)

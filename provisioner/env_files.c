@@ -44,8 +44,10 @@ char *hint_install(gotc_t *h, const char *name)
 {
 	const char *self = h->self ? h->self : "gotc";
 	bool known = false;
+	/* an instance TARGET@goVERSION installs from TARGET's file */
+	int tl = (int)strcspn(name, "@");
 	for (size_t i = 0; h->search && h->search[i] && !known; i++) {
-		char *p = str_printf("%s/targets/%s.ini", h->search[i], name);
+		char *p = str_printf("%s/targets/%.*s.ini", h->search[i], tl, name);
 		known = p && is_file(p);
 		free(p);
 	}

@@ -10,6 +10,7 @@
 #include "ini_strict.h"
 #include "install.h"
 #include "instance_record.h"
+#include "model.h"
 #include "repo.h"
 #include "store.h"
 #include "util.h"
@@ -23,6 +24,7 @@ static const struct ini_key record_keys[] = {
 	{"record", "source", IT_STR, 0, F(source), NULL, 0},
 	{"record", "file", IT_STR, IK_REQUIRED, F(file), NULL, 0},
 	{"record", "prefix_id", IT_SHA256, IK_REQUIRED, F(prefix_id), NULL, 0},
+	{"record", "go", IT_VERSION, 0, F(go), NULL, 0},
 	{"record", "repo", IT_WORD, 0, F(repo), NULL, 0},
 	{"record", "commit", IT_WORD, 0, F(commit), NULL, 0},
 	{"record", "url", IT_STR, 0, F(url), NULL, 0},
@@ -45,10 +47,23 @@ void instance_record_clear(struct instance_record *rec)
 	free(rec->source);
 	free(rec->file);
 	free(rec->prefix_id);
+	free(rec->go);
 	free(rec->repo);
 	free(rec->commit);
 	free(rec->url);
 	memset(rec, 0, sizeof(*rec));
+}
+
+/* Does rec's instance name say what its target and go keys say? */
+static bool instance_consistent(gotc_t *h, const struct instance_record *rec)
+{
+	struct instance in;
+	if (instance_parse(h, rec->instance, &in))
+		return false;
+	bool ok = strcmp(in.target, rec->target) == 0 &&
+		  (in.go && rec->go ? strcmp(in.go, rec->go) == 0 : !in.go && !rec->go);
+	instance_free(&in);
+	return ok;
 }
 
 int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec)
@@ -77,6 +92,9 @@ int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec
 	if (!rc && (!target_name_valid(rec->target) || (rec->repo && !repo_name_valid(rec->repo)) ||
 		    (rec->commit && !is_hex(rec->commit, 40))))
 		rc = gotc_fail(h, GOTC_ESTORE, "%s: a malformed target, repo or commit value", path);
+	if (!rc && !instance_consistent(h, rec))
+		rc = gotc_fail(h, GOTC_ESTORE, "%s: instance = %s does not name target = %s with go = %s", path,
+			       rec->instance, rec->target, rec->go ? rec->go : "(its own)");
 	if (!rc && !(rec->dir = strdup(dir)))
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 	if (rc == GOTC_ERECIPE)
@@ -191,8 +209,10 @@ static const char *repo_tree_of(gotc_t *h, const char *path, char *repo, size_t 
 	return NULL;
 }
 
-/* Fill the origin fields of rec (source, file, repo, commit, url) for t. */
-static int origin_of(gotc_t *h, const struct target *t, struct instance_record *rec)
+/* Fill the origin fields of rec (source, file, repo, commit, url) for t,
+ * the target named base of instance in. */
+static int origin_of(gotc_t *h, const struct target *t, const struct instance *in,
+		     struct instance_record *rec)
 {
 	char *tree = target_record_tree(t->path), repo[80];
 	int rc = 0;
@@ -232,12 +252,14 @@ static int origin_of(gotc_t *h, const struct target *t, struct instance_record *
 		const char *c = strrchr(rdir, '/');
 		rec->repo = strdup(repo);
 		rec->commit = c && is_hex(c + 1, 40) ? strdup(c + 1) : NULL;
-		rec->source = str_printf("%s/%s", repo, t->name);
+		char *spec = str_printf("%s/%s", repo, in->target);
+		rec->source = spec ? instance_name(in, spec) : NULL;
+		free(spec);
 	} else {
 		/* NAME if that is how the search path finds this file, else its path */
-		char *found = find_target_file(h, t->name);
+		char *found = find_target_file(h, in->target);
 		char *real = found ? realpath(found, NULL) : NULL;
-		rec->source = real && strcmp(real, rec->file) == 0 ? strdup(t->name) : strdup(rec->file);
+		rec->source = instance_name(in, real && strcmp(real, rec->file) == 0 ? in->target : rec->file);
 		free(found);
 		free(real);
 	}
@@ -250,11 +272,16 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 {
 	const struct target *t = p->rs.t;
 	struct instance_record rec;
+	struct instance in;
 	struct buf b;
 	char *dir = path_join(root, "record"), *dest = NULL, *ini = NULL;
 	memset(&rec, 0, sizeof(rec));
+	memset(&in, 0, sizeof(in));
 	buf_init(&b);
-	int rc = dir ? origin_of(h, t, &rec) : gotc_fail(h, -ENOMEM, "out of memory");
+	/* t->name is the instance's name: TARGET[@goVERSION] */
+	int rc = dir ? instance_parse(h, t->name, &in) : gotc_fail(h, -ENOMEM, "out of memory");
+	if (!rc)
+		rc = origin_of(h, t, &in, &rec);
 	if (rc)
 		goto out;
 	if (!printable(rec.source) || !printable(rec.file) || !printable(rec.url)) {
@@ -264,7 +291,7 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 			       t->name, rec.file);
 		goto out;
 	}
-	dest = str_printf("%s/targets/%s.ini", dir, t->name);
+	dest = str_printf("%s/targets/%s.ini", dir, in.target);
 	rc = dest ? copy_verified(h, t->path, t->hash, dest) : -ENOMEM;
 	for (int i = 0; !rc && i < TR__COUNT; i++) {
 		const struct recipe *r = p->rs.r[i];
@@ -280,7 +307,9 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 		   "; what this instance was built from: its target and recipe files are kept\n"
 		   "; next to this file, exactly as installed\n"
 		   "[record]\ninstance = %s\ntarget = %s\nsource = %s\nfile = %s\nprefix_id = %s\n",
-		   t->name, t->name, rec.source, rec.file, p->prefix_id);
+		   t->name, in.target, rec.source, rec.file, p->prefix_id);
+	if (in.go)
+		buf_printf(&b, "go = %s\n", in.go);
 	if (rec.repo)
 		buf_printf(&b, "repo = %s\n", rec.repo);
 	if (rec.commit)
@@ -295,6 +324,7 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 		rc = gotc_fail(h, rc, "cannot write %s: %s", dest ? dest : dir, strerror(-rc));
 out:
 	instance_record_clear(&rec);
+	instance_free(&in);
 	buf_free(&b);
 	free(ini);
 	free(dest);
@@ -347,7 +377,10 @@ static int record_for(gotc_t *h, const char *spec, struct instance_record *rec)
 	return rc ? rc : 1;
 }
 
-char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
+/* The target file spec names, as mode says (malloc'd), or NULL with the
+ * error set; components of an instance are not appended. */
+static char *target_file_of(gotc_t *h, const char *spec, const struct instance *in,
+			    enum instance_mode mode)
 {
 	struct instance_record rec;
 	char *path = NULL;
@@ -359,7 +392,7 @@ char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
 		have = 1;
 	else if (mode == INSTANCE_FIRST && (have = record_for(h, spec, &rec)) < 0)
 		return NULL; /* a damaged record is refused, never guessed around */
-	if (!have && (path = find_target_file(h, spec)))
+	if (!have && (path = find_target_file(h, in->target)))
 		return path;
 	if (!have && mode == SEARCH_FIRST && (have = record_for(h, spec, &rec)) < 0)
 		return NULL;
@@ -370,14 +403,39 @@ char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
 			gotc_fail(h, -ENOMEM, "out of memory");
 		return path;
 	}
-	if (strchr(spec, '/') && !str_ends(spec, ".ini"))
+	if (strchr(in->target, '/') && !str_ends(in->target, ".ini"))
 		gotc_fail(h, GOTC_ENOTARGET,
 			  "no target '%s': REPO/TARGET names a target of a recipe repository "
 			  "(see 'gotc targets' and 'gotc repo list')",
-			  spec);
+			  in->target);
 	else
-		target_not_found(h, spec, true);
+		target_not_found(h, in->target, true);
 	return NULL;
+}
+
+char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode)
+{
+	struct instance in;
+	if (instance_parse(h, spec, &in))
+		return NULL;
+	char *path = target_file_of(h, spec, &in, mode);
+	char *full = path ? instance_name(&in, path) : NULL;
+	if (path && !full)
+		gotc_fail(h, -ENOMEM, "out of memory");
+	free(path);
+	instance_free(&in);
+	return full;
+}
+
+/* The record tree of the file part of spec (FILE[@goVERSION]), or NULL. */
+static char *record_tree_of(gotc_t *h, const char *spec)
+{
+	struct instance in;
+	if (instance_parse(h, spec, &in))
+		return NULL;
+	char *tree = target_record_tree(in.target);
+	instance_free(&in);
+	return tree;
 }
 
 int instance_target_load(gotc_t *h, const char *spec, enum instance_mode mode, struct target **t,
@@ -387,11 +445,11 @@ int instance_target_load(gotc_t *h, const char *spec, enum instance_mode mode, s
 	char *path = instance_target_file(h, spec, mode);
 	if (!path)
 		return h->err ? h->err : GOTC_ENOTFOUND;
-	char *tree = target_record_tree(path);
+	char *tree = record_tree_of(h, path);
 	if (from_record)
 		*from_record = tree != NULL;
 	free(tree);
-	int rc = target_load(h, path, t);
+	int rc = target_load_instance(h, path, t, NULL);
 	free(path);
 	return rc;
 }
@@ -403,7 +461,7 @@ int instance_plan(gotc_t *h, const char *spec, enum instance_mode mode, struct p
 	char *path = instance_target_file(h, spec, mode);
 	if (!path)
 		return h->err ? h->err : GOTC_ENOTFOUND;
-	char *tree = target_record_tree(path);
+	char *tree = record_tree_of(h, path);
 	if (from_record)
 		*from_record = tree != NULL;
 	int rc = plan_build(h, path, p);
@@ -461,21 +519,31 @@ int instance_status(gotc_t *h, const char *instance, struct instance_status *st)
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	path = find_target_file(h, rec.source);
-	if (!path)
+	struct instance in;
+	if ((rc = instance_parse(h, rec.source, &in))) {
+		rc = gotc_wrap(h, GOTC_ESTORE, "%s/record.ini: source", rec.dir);
 		goto out;
+	}
+	path = find_target_file(h, in.target);
+	if (!path) {
+		instance_free(&in);
+		goto out;
+	}
 	st->found = true;
 	mine = instance_record_target(&rec);
 	if (!mine || (rc = target_load(h, mine, &rt))) {
 		rc = rc ? rc : gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	if (target_locate(h, path, &t, rpaths)) {
+	rc = target_locate(h, path, in.go, &t, rpaths);
+	instance_free(&in);
+	if (rc) {
+		rc = 0;
 		st->changed = str_printf("it no longer resolves: %s", h->errbuf);
 		goto out;
 	}
 	if (strcmp(t->hash, rt->hash) != 0) {
-		char *rel = str_printf("targets/%s.ini", rt->name);
+		char *rel = str_printf("targets/%s.ini", rec.target);
 		note(&b, rel ? rel : "targets/");
 		free(rel);
 	}
@@ -522,27 +590,35 @@ out:
 int instance_lint_files(gotc_t *h, const char *spec, char ***files)
 {
 	struct instance_record rec;
+	struct instance in;
 	struct target *t = NULL;
 	char *rpaths[TR__COUNT] = {NULL};
 	*files = NULL;
+	if (instance_parse(h, spec, &in))
+		return gotc_fail(h, GOTC_ENOTFOUND, "%s", h->errbuf);
 	/* the file the search path gives (what an install would use), else the
 	 * installed instance's own copy */
-	char *path = find_target_file(h, spec);
+	char *path = find_target_file(h, in.target);
 	if (!path && record_for(h, spec, &rec) > 0) {
 		path = instance_record_target(&rec);
 		instance_record_clear(&rec);
 	}
-	if (!path && str_ends(spec, ".ini"))
-		return gotc_fail(h, GOTC_ENOTFOUND, "%s: no such file", spec);
-	if (!path)
+	if (!path) {
+		instance_free(&in);
+		if (str_ends(spec, ".ini"))
+			return gotc_fail(h, GOTC_ENOTFOUND, "%s: no such file", spec);
 		return gotc_fail(h, GOTC_ENOTFOUND,
 				 "%s: no such file, target on the search path or installed target "
 				 "(see 'gotc targets' and 'gotc list')",
 				 spec);
+	}
+	/* an instance's target is linted as that instance (FILE@goVERSION) */
 	char **v = calloc(1, sizeof(char *));
-	int rc = v && !strv_push(&v, path) ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+	char *first = instance_name(&in, path);
+	int rc = v && first && !strv_push(&v, first) ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+	free(first);
 	/* its recipes too; a target whose recipes do not resolve fails its own lint */
-	if (!rc && target_locate(h, path, &t, rpaths) == 0)
+	if (!rc && target_locate(h, path, in.go, &t, rpaths) == 0)
 		for (int i = 0; i < TR__COUNT && !rc; i++)
 			if (rpaths[i] && strv_push(&v, rpaths[i]))
 				rc = gotc_fail(h, -ENOMEM, "out of memory");
@@ -550,6 +626,7 @@ int instance_lint_files(gotc_t *h, const char *spec, char ***files)
 		free(rpaths[i]);
 	target_free(t);
 	free(path);
+	instance_free(&in);
 	if (rc)
 		strv_free(v);
 	else

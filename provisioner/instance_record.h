@@ -5,10 +5,14 @@
  *
  *   GOTC_HOME/targets/INSTANCE/record/
  *     record.ini              [record] instance, target, source, file,
- *                             prefix_id, and repo, commit, url when the
- *                             target came from a recipe repository
+ *                             prefix_id, go (the Go an instance
+ *                             TARGET@goVERSION asks for), and repo,
+ *                             commit, url when the target came from a
+ *                             recipe repository
  *     targets/TARGET.ini      the target file, byte for byte
- *     recipes/KIND/NAME.ini   every recipe it composes
+ *     recipes/KIND/NAME.ini   every recipe it composes (for an instance,
+ *                             the Go recipe it picked, not the target's
+ *                             default)
  *
  * A record is a tree like a search path directory, but closed: a target in
  * it takes its recipes from it alone (target_locate).  Commands that act on
@@ -28,9 +32,11 @@ struct instance_record {
 	char *dir;	 /* GOTC_HOME/targets/INSTANCE/record */
 	char *target;	 /* the target's name (its file: dir/targets/TARGET.ini) */
 	char *source;	 /* what 'gotc install' takes to refresh it: NAME,
-			    REPO/NAME or /abs/path.ini; "" for a bundle's */
+			    REPO/NAME or /abs/path.ini, with the instance's
+			    components (@goVERSION); "" for a bundle's */
 	char *file;	 /* the target file's real path at install, or "bundle" */
 	char *prefix_id; /* the plan the record reproduces */
+	char *go;	 /* the instance's Go (1.24, 1.24.4), NULL: the target's own */
 	char *repo, *commit, *url; /* NULL unless from a recipe repository */
 };
 
@@ -67,7 +73,8 @@ int instance_plan(gotc_t *h, const char *spec, enum instance_mode mode, struct p
 int instance_target_load(gotc_t *h, const char *spec, enum instance_mode mode, struct target **t,
 			 bool *from_record);
 /* The target file spec names, as mode says (malloc'd), or NULL with the
- * error set. */
+ * error set.  An instance's components follow the path (FILE@goVERSION),
+ * ready for plan_build or target_load_instance. */
 char *instance_target_file(gotc_t *h, const char *spec, enum instance_mode mode);
 
 /* Where a target being installed comes from, for the prefix's info file and

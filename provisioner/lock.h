@@ -61,8 +61,9 @@ int lock_read(gotc_t *h, const char *path, struct lockfile *lf);
 void lock_free(struct lockfile *lf);
 /* The locked target names (the lock's own vector; do not free). */
 char **lock_targets(const struct lockfile *lf);
-/* The argument that finds a locked target's file on the search path. */
-const char *lock_target_arg(const struct lockfile *lf, const char *name);
+/* The argument that finds a locked target (instance) on the search path
+ * (malloc'd; NULL when the lock has no such target). */
+char *lock_target_arg(const struct lockfile *lf, const char *name);
 
 /* Compare a plan built from today's files with the lock; fails closed
  * (GOTC_ERECIPE naming the file that changed).  On success the plan's

@@ -287,12 +287,14 @@ char **lock_targets(const struct lockfile *lf)
 	return find(lf, LS_LOCK, NULL)->targets;
 }
 
-const char *lock_target_arg(const struct lockfile *lf, const char *name)
+char *lock_target_arg(const struct lockfile *lf, const char *name)
 {
 	const struct lock_sect *t = find(lf, LS_TARGET, name);
 	if (!t)
 		return NULL;
-	return t->file[0] == '/' ? t->file : t->name;
+	/* a target given as a path keeps its instance components */
+	const char *at = strchr(t->name, '@');
+	return t->file[0] == '/' ? str_printf("%s%s", t->file, at ? at : "") : strdup(t->name);
 }
 
 /* ---- checking ---- */
@@ -441,7 +443,7 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < nw && !rc; i++) {
-		const char *arg = lock_target_arg(&lf, want[i]);
+		char *arg = lock_target_arg(&lf, want[i]);
 		if (!arg) {
 			rc = gotc_fail(h, GOTC_ERECIPE, "%s: target %s is not in the lock (it has: see [lock] targets)",
 				       path, want[i]);
@@ -453,8 +455,10 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 				rc = gotc_wrap(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "
 								"on the search path",
 					       path, want[i], arg);
+			free(arg);
 			break;
 		}
+		free(arg);
 		np++;
 		rc = lock_check(h, &lf, &plans[np - 1]);
 	}

@@ -128,8 +128,11 @@ int target_resolve(gotc_t *h, const char *name_or_path, struct resolved *out);
 /* Load the target file at path and find the files of the recipes it names
  * (rpaths[i] malloc'd, NULL where it names none), without loading them.
  * A target inside an installed instance's record (see instance_record.h)
- * takes its recipes from that record only. */
-int target_locate(gotc_t *h, const char *path, struct target **t, char *rpaths[TR__COUNT]);
+ * takes its recipes from that record only.  go (NULL: the target's own):
+ * the instance's Go (see instance_pick_go); the target is then named as the
+ * instance TARGET@goVERSION. */
+int target_locate(gotc_t *h, const char *path, const char *go, struct target **t,
+		  char *rpaths[TR__COUNT]);
 /* DIR when path is DIR/targets/NAME.ini of an installed record (DIR is
  * named record and holds record.ini), else NULL; malloc'd. */
 char *target_record_tree(const char *path);
@@ -153,5 +156,40 @@ char **lint_dir_files(const char *dir);
 const char *host_arch(void);
 /* Minimum kernel a Go release runs on ("2.6.32", "3.2"). */
 const char *go_min_kernel(const char *go_version);
+
+/* Instances (model_instance.c).  An installed instance is a target with
+ * choices made at install time, named
+ *
+ *     TARGET[@goVERSION][@COMPONENT...]
+ *
+ * '@' never occurs in a target name, so the split is unambiguous.  Each
+ * component after the target starts with a tag naming the axis it chooses:
+ * today only "go" (VERSION = MAJOR.MINOR, the newest pinned patch release of
+ * that minor, or MAJOR.MINOR.PATCH, exactly).  A new axis adds a tag to the
+ * table in model_instance.c and a field here.  The canonical name is the
+ * target followed by the components in table order, each as the user wrote
+ * its value: the name the user asked for.  A plain TARGET is the target with
+ * its own default choices.  A path to a .ini file is never split. */
+struct instance {
+	char *target; /* TARGET (or REPO/TARGET, or a path to a .ini file) */
+	char *go;     /* "1.24" or "1.24.4"; NULL = the target's default Go */
+};
+/* Parse s; GOTC_EUSAGE with the reason on a malformed name. */
+int instance_parse(gotc_t *h, const char *s, struct instance *out);
+/* The canonical name of in, with base as the target part (malloc'd). */
+char *instance_name(const struct instance *in, const char *base);
+void instance_free(struct instance *in);
+/* Load the target file an instance name refers to (no recipes); its name
+ * becomes the instance's canonical name.  *inst (optional) gets the parse. */
+int target_load_instance(gotc_t *h, const char *name, struct target **out, struct instance *inst);
+/* Pick the Go recipe an instance asks for (in->go): among the go recipes on
+ * the search path (origin first, see target_resolve) that have a source for
+ * this host and whose version matches, prefer those from the same place as
+ * the target's default Go recipe (def; the same ${mirror:NAME} or host),
+ * then the newest version; strict: origin alone (an installed record).
+ * *name: malloc'd recipe name.  No match:
+ * GOTC_EUSAGE naming the pinned versions. */
+int instance_pick_go(gotc_t *h, const char *origin, bool strict, const struct target *t,
+		     const char *want, const struct recipe *def, char **name);
 
 #endif

@@ -212,13 +212,39 @@ int recipe_check_mirrors(gotc_t *h, const struct recipe *r)
 	return 0;
 }
 
-int target_locate(gotc_t *h, const char *path, struct target **t, char *rpaths[TR__COUNT])
+int target_locate(gotc_t *h, const char *path, const char *go, struct target **t,
+		  char *rpaths[TR__COUNT])
 {
 	char *tree = target_record_tree(path);
 	const char *origin = tree ? tree : target_origin(h, path);
 	for (int i = 0; i < TR__COUNT; i++)
 		rpaths[i] = NULL;
 	int rc = target_load(h, path, t);
+	if (!rc && go) {
+		/* The instance's Go replaces the target's default (which, when
+		 * present, says where to prefer the Go from); a record holds the
+		 * instance's Go recipe alone. */
+		struct recipe *def = NULL;
+		char *pick = NULL, *rp = find_recipe_for(h, RK_GO, (*t)->recipe[TR_GO], origin, tree != NULL);
+		if (rp && recipe_load(h, rp, RK_GO, &def))
+			def = NULL;
+		free(rp);
+		struct instance in = {.target = (*t)->name, .go = (char *)go};
+		char *full = instance_name(&in, (*t)->name);
+		if (!full)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		else {
+			free((*t)->name);
+			(*t)->name = full;
+		}
+		if (!rc)
+			rc = instance_pick_go(h, origin, tree != NULL, *t, go, def, &pick);
+		recipe_free(def);
+		if (!rc) {
+			free((*t)->recipe[TR_GO]);
+			(*t)->recipe[TR_GO] = pick;
+		}
+	}
 	for (int i = 0; !rc && i < TR__COUNT; i++) {
 		if (!(*t)->recipe[i])
 			continue;
@@ -274,17 +300,24 @@ int target_not_found(gotc_t *h, const char *name, bool installed_too)
 
 int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 {
+	struct instance in;
 	memset(rs, 0, sizeof(*rs));
-	char *path = find_target_file(h, name), *rpaths[TR__COUNT] = {NULL};
-	if (!path && strchr(name, '/') && !str_ends(name, ".ini"))
-		return gotc_fail(h, GOTC_ENOTARGET,
-				 "no target '%s': REPO/TARGET names a target of a recipe repository "
-				 "(see 'gotc targets' and 'gotc repo list')",
-				 name);
-	if (!path)
-		return target_not_found(h, name, false);
-	int rc = target_locate(h, path, &rs->t, rpaths);
+	char *rpaths[TR__COUNT] = {NULL};
+	int rc = instance_parse(h, name, &in);
+	if (rc)
+		return rc;
+	char *path = find_target_file(h, in.target);
+	if (!path && strchr(in.target, '/') && !str_ends(in.target, ".ini"))
+		rc = gotc_fail(h, GOTC_ENOTARGET,
+			       "no target '%s': REPO/TARGET names a target of a recipe repository "
+			       "(see 'gotc targets' and 'gotc repo list')",
+			       in.target);
+	else if (!path)
+		rc = target_not_found(h, in.target, false);
+	if (!rc)
+		rc = target_locate(h, path, in.go, &rs->t, rpaths);
 	free(path);
+	instance_free(&in);
 	if (rc)
 		return rc;
 	struct target *t = rs->t;

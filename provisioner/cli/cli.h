@@ -86,6 +86,13 @@ const char *cli_color(const struct cli *cli, FILE *f, enum cli_colour c);
 
 char **cli_target_names(gotc_t *h);
 
+/* --go VERSION (NULL: none): copy the n TARGET operands, as TARGET@goVERSION,
+ * into *out (NULL-terminated, strv_free).  -1 if fine, else the exit status
+ * of the error already printed (a bad version, an operand that is already an
+ * instance).  cli_instance.c */
+int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **names, size_t n,
+		char ***out);
+
 /* check/doctor: load the target file NAME (name or path) alone, without
  * resolving its recipes, and find its sysroot: sysroot_opt, else the
  * installed $GOTC_HOME/targets/NAME/sysroot, else NULL.  Caller frees both

@@ -15,8 +15,11 @@ const struct cmd cli_commands[] = {
 	 "[--json]\n"
 	 "  --json        machine-readable output\n"},
 	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
-	 "[--installed] TARGET\n"
-	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file\n"
+	 "[--installed] [--go VERSION] TARGET\n"
+	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file;\n"
+	 "                TARGET@goVERSION names an instance with that Go\n"
+	 "  --go VERSION  show TARGET@goVERSION: the newest pinned Go 1.24.x for 1.24,\n"
+	 "                exactly 1.24.4 for 1.24.4; an unknown version lists the pinned ones\n"
 	 "  --installed   the installed instance TARGET, from the files it was built\n"
 	 "                from (kept in its prefix), whatever the search path holds\n"},
 	{"lint", "validate target and recipe files", cmd_lint,
@@ -26,18 +29,21 @@ const struct cmd cli_commands[] = {
 	 "  TARGET        a target name (or REPO/TARGET) on the search path, else an\n"
 	 "                installed instance: that target and the recipes it composes\n"},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
-	 "[-j N] [--offline] TARGET...\n"
+	 "[-j N] [--offline] [--go VERSION] TARGET...\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
 	 "       gotc install --from-bundle FILE [TARGET...]\n"
 	 "  -j, --jobs N  parallel downloads (default 4, or [fetch] jobs)\n"
 	 "  --offline     use the download cache only; never touch the network\n"
+	 "  --go VERSION  install each TARGET with that Go as the instance\n"
+	 "                TARGET@goVERSION (1.24: the newest pinned 1.24.x; 1.24.4: exactly)\n"
 	 "  --locked FILE install the targets of a lockfile (all, or those named)\n"
 	 "                exactly; refuse (exit 2) if any target or recipe file changed\n"
 	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
 	 "                entry is verified against its manifest first\n"},
 	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
-	 "[-o FILE] [--offline] TARGET...\n"
+	 "[-o FILE] [--offline] [--go VERSION] TARGET...\n"
 	 "  -o, --output FILE  write FILE (default gotc.lock; '-' for stdout)\n"
+	 "  --go VERSION  lock each TARGET as the instance TARGET@goVERSION\n"
 	 "  artifacts whose size no recipe gives are downloaded to learn it\n"},
 	{"mirror", "download targets' artifacts into a directory any HTTP server can serve", cmd_mirror,
 	 "[-j N] [--offline] DIR TARGET...\n"

@@ -16,7 +16,8 @@ int cli_load_check_target(struct cli *cli, const char *name, const char *sysroot
 	*t = NULL;
 	*sysroot = NULL;
 	/* The target file alone (its recipes need not resolve): an installed
-	 * instance's own copy first, else the search path's. */
+	 * instance's own copy first, else the search path's.  An instance
+	 * (NAME@goV) has its target's ABI and its own installed sysroot. */
 	int rc = instance_target_load(&cli->h, name, INSTANCE_FIRST, t, NULL);
 	if (rc)
 		return rc;

@@ -16,11 +16,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		{"offline", no_argument, NULL, 'o'},
 		{"locked", required_argument, NULL, 'L'},
 		{"from-bundle", required_argument, NULL, 'B'},
+		{"go", required_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
-	const char *locked = NULL, *bundle = NULL;
+	const char *locked = NULL, *bundle = NULL, *go = NULL;
 	int o, ex;
+	optind = 0; /* reinitialize getopt: options may follow the operands */
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j':
@@ -30,6 +32,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'o': cli->h.offline = 1; break;
 		case 'L': locked = optarg; break;
 		case 'B': bundle = optarg; break;
+		case 'G': go = optarg; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -37,13 +40,19 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(c, "--locked and --from-bundle do not go together");
 	if (optind >= argc && !locked && !bundle)
 		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
+	if (go && (locked || bundle))
+		return cli_usage_error(c, "--go does not go with --%s (the lock or bundle names its "
+				       "instances)", locked ? "locked" : "from-bundle");
 	size_t n = (size_t)(argc - optind);
-	char **names = NULL;
-	int rc = locked ? lock_install(&cli->h, locked, argv + optind, n)
-		 : bundle ? bundle_install(&cli->h, bundle, argv + optind, n)
-			  : install_targets(&cli->h, argv + optind, n, &names);
+	char **names = NULL, **args = NULL;
+	if ((ex = cli_with_go(cli, c, go, argv + optind, n, &args)) >= 0)
+		return ex;
+	int rc = locked ? lock_install(&cli->h, locked, args, n)
+		 : bundle ? bundle_install(&cli->h, bundle, args, n)
+			  : install_targets(&cli->h, args, n, &names);
 	if (rc || cli->quiet) {
 		strv_free(names);
+		strv_free(args);
 		return cli_error(cli, rc);
 	}
 	char sum[256];
@@ -53,7 +62,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	buf_init(&what);
 	/* the instances' own names: what gotc env takes, whatever was typed */
 	for (size_t i = 0; i < n; i++)
-		buf_printf(&what, "%s%s", i ? ", " : "", names && names[i] ? names[i] : argv[optind + i]);
+		buf_printf(&what, "%s%s", i ? ", " : "", names && names[i] ? names[i] : args[i]);
 	if (!n)
 		buf_printf(&what, "the targets of %s", locked ? locked : bundle);
 	if (did)
@@ -63,12 +72,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s: already installed, nothing to do\n", what.s);
 	buf_free(&what);
 	for (size_t i = 0; i < n; i++) {
-		char *hint = cli_hint_env(cli, names && names[i] ? names[i] : argv[optind + i]);
+		char *hint = cli_hint_env(cli, names && names[i] ? names[i] : args[i]);
 		fprintf(stderr, "  use it: %s\n", hint ? hint : "");
 		free(hint);
 	}
 	if (!n)
 		fprintf(stderr, "  see 'gotc list'\n");
 	strv_free(names);
+	strv_free(args);
 	return EXIT_OK;
 }

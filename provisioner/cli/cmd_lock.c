@@ -13,24 +13,31 @@ int cmd_lock(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"offline", no_argument, NULL, 'O'},
+		{"go", required_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("lock");
-	const char *out = "gotc.lock";
-	int o;
+	const char *out = "gotc.lock", *go = NULL;
+	int o, ex;
 	optind = 0; /* reinitialize getopt: options may follow the operands */
 	while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'o': out = optarg; break;
 		case 'O': cli->h.offline = 1; break;
+		case 'G': go = optarg; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
+	char **names = NULL;
+	size_t n = (size_t)(argc - optind);
+	if ((ex = cli_with_go(cli, c, go, argv + optind, n, &names)) >= 0)
+		return ex;
 	struct buf b;
 	buf_init(&b);
-	int rc = lock_render(&cli->h, argv + optind, (size_t)(argc - optind), &b);
+	int rc = lock_render(&cli->h, names, n, &b);
+	strv_free(names);
 	if (!rc && strcmp(out, "-") == 0) {
 		fwrite(b.s, 1, b.len, stdout);
 	} else if (!rc) {

@@ -1,4 +1,5 @@
 /* cmd_show.c - gotc show TARGET: the resolved plan and a preview of its env. */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,20 +14,38 @@ static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot", 
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{"go", required_argument, NULL, 'G'},
+		{"installed", no_argument, NULL, 'I'},
+		{NULL, 0, NULL, 0},
+	};
 	const struct cmd *c = cli_find("show");
-	bool installed = argc > 1 && strcmp(argv[1], "--installed") == 0;
-	if (installed)
-		argc--, argv++;
-	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage_error(c, argc < 2 ? "missing TARGET" : argv[1][0] == '-' ? "unknown option" : "expected exactly one TARGET");
+	const char *go = NULL;
+	bool installed = false;
+	int o, ex;
+	optind = 0; /* options may follow the operand */
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'G')
+			go = optarg;
+		else if (o == 'I')
+			installed = true;
+		else
+			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(c, optind >= argc ? "missing TARGET" : "expected exactly one TARGET");
+	char **names = NULL;
+	if ((ex = cli_with_go(cli, c, go, argv + optind, 1, &names)) >= 0)
+		return ex;
 	struct plan p;
 	struct instance_record rec;
 	memset(&rec, 0, sizeof(rec));
 	/* --installed: what the instance was built from, from its own record */
-	int rc = installed ? instance_record_find(&cli->h, argv[1], &rec) : 0;
+	int rc = installed ? instance_record_find(&cli->h, names[0], &rec) : 0;
 	if (!rc)
-		rc = installed ? instance_plan(&cli->h, argv[1], INSTANCE_ONLY, &p, NULL)
-			       : plan_build(&cli->h, argv[1], &p);
+		rc = installed ? instance_plan(&cli->h, names[0], INSTANCE_ONLY, &p, NULL)
+			       : plan_build(&cli->h, names[0], &p);
+	strv_free(names);
 	if (rc) {
 		instance_record_clear(&rec);
 		return cli_error(cli, rc);

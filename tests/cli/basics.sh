@@ -16,10 +16,10 @@ for c in targets show lint install env exec list remove gc verify check doctor l
 done
 g help show
 check "help CMD" 0
-out_has "help show prints usage" "usage: gotc show [--installed] TARGET"
+out_has "help show prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
 g show --help
 check "CMD --help" 0
-out_has "show --help prints usage" "usage: gotc show [--installed] TARGET"
+out_has "show --help prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
 g env --help
 check "env --help (front end hands help to the core)" 0
 out_has "env --help prints usage" "usage: gotc env [--format=FORMAT] TARGET"

@@ -40,6 +40,8 @@ cp "$ROOT/provisioner/gotc.h" "$TREE/provisioner/"
 cp -R "$ROOT/targets" "$ROOT/recipes" "$TREE/"
 recipes "$TREE"
 target "$TREE" ship-arm64
+# a second Go for the instance ship-arm64@go1.22 (the same archive)
+sed 's/^version = .*/version = 1.22.0/' "$S/recipes/go/go-fix.ini" >"$TREE/recipes/go/go-fix2.ini"
 # A GOTC_PATH directory
 recipes "$T/gp"
 target "$T/gp" gp-arm64
@@ -66,6 +68,16 @@ check "env of a path names the target to use" 2 "gotc env: 'targets/gp-arm64.ini
 g install fleet/repo-arm64 ship-arm64
 check "install from the repository and the tree" 0
 err_has "REPO/TARGET hint names the instance" "use it: . \"\$(gotc env repo-arm64)\""
+g install ship-arm64 --go 1.22
+check "install an instance TARGET@goVERSION" 0
+err_has "the instance's hint" "use it: . \"\$(gotc env ship-arm64@go1.22)\""
+r="$GOTC_HOME/targets/ship-arm64@go1.22/record"
+grep -qx "instance = ship-arm64@go1.22" "$r/record.ini" && grep -qx "target = ship-arm64" "$r/record.ini" &&
+	grep -qx "go = 1.22" "$r/record.ini" && grep -qx "source = ship-arm64@go1.22" "$r/record.ini" &&
+	cmp -s "$r/recipes/go/go-fix2.ini" "$TREE/recipes/go/go-fix2.ini" && [ ! -e "$r/recipes/go/go-fix.ini" ] &&
+	cmp -s "$r/targets/ship-arm64.ini" "$TREE/targets/ship-arm64.ini" &&
+	ok "the instance's record: its name, its Go and that Go's recipe" ||
+	notok "instance record" "$(cat "$r/record.ini"; find "$r")"
 for i in gp-arm64 repo-arm64 ship-arm64; do
 	r="$GOTC_HOME/targets/$i/record"
 	if [ -f "$r/record.ini" ] && cmp -s "$r/recipes/go/go-fix.ini" "$S/recipes/go/go-fix.ini" &&
@@ -108,7 +120,7 @@ img() {
 img targets
 if grep -q "ship-arm64\|gp-arm64\|repo-arm64" "$T/out"; then notok "no source left on the search path" "$(cat "$T/out")"; else ok "no source left on the search path"; fi
 NOWRAP=
-for i in gp-arm64 repo-arm64 ship-arm64; do
+for i in gp-arm64 repo-arm64 ship-arm64 ship-arm64@go1.22; do
 	img env "$i"
 	check "image: env $i" 0
 	img exec "$i" -- sh -c 'echo "$GOARCH $CC"'
@@ -119,7 +131,7 @@ for i in gp-arm64 repo-arm64 ship-arm64; do
 	out_has "image: check $i reads the installed target" "$i: 1 file checked, 0 failed"
 	img show --installed "$i"
 	check "image: show --installed $i" 0
-	out_has "image: show --installed $i from the record" "target $i ($GOTC_HOME/targets/$i/record/targets/$i.ini)"
+	out_has "image: show --installed $i from the record" "target $i ($GOTC_HOME/targets/$i/record/targets/${i%@*}.ini)"
 	img install "$i"
 	check "image: install $i again (from its record)" 0
 	err_has "image: install $i is up to date" "$i: already installed, nothing to do"
@@ -135,19 +147,23 @@ err_has "image: lint checks the target and its four recipes" "5 files checked, n
 # like this); with the fixture's script compilers it must still find the target
 img doctor repo-arm64
 if grep -q "go-on-path" "$T/out" && ! grep -q "no target" "$T/err"; then ok "image: doctor resolves the instance and runs its probes"; else notok "image: doctor"; fi
+img doctor ship-arm64@go1.22
+if grep -q "go-on-path" "$T/out" && ! grep -q "no target\|reproduce" "$T/err"; then ok "image: doctor TARGET@goVERSION"; else notok "image: doctor TARGET@goVERSION" "$(cat "$T/err")"; fi
+img show --installed ship-arm64@go1.22
+out_has "show --installed TARGET@goVERSION: its Go" "(recipe go-fix2 1.22.0)"
 img show --installed repo-arm64
 out_has "show --installed names the repository and commit" "installed as repo-arm64 from fleet/repo-arm64 (repository fleet at commit $COMMIT, file://$T/fleet.git)"
 img show --installed fleet/repo-arm64
 check "show --installed REPO/TARGET" 0
 img show ship-arm64
 check "show without --installed needs the search path" 2
-img lock -o "$T/image.lock" gp-arm64 repo-arm64 ship-arm64
+img lock -o "$T/image.lock" gp-arm64 repo-arm64 ship-arm64 ship-arm64@go1.22
 check "image: lock" 0
 grep -q "^file = $GOTC_HOME/targets/ship-arm64/record/targets/ship-arm64.ini" "$T/image.lock" &&
 	ok "image: the lock pins the installed files" || notok "lock pins the record" "$(grep '^file' "$T/image.lock")"
 img install --locked "$T/image.lock"
 check "image: install --locked from that lock" 0
-img bundle -o "$T/image.gotc" gp-arm64 repo-arm64 ship-arm64
+img bundle -o "$T/image.gotc" gp-arm64 repo-arm64 ship-arm64 ship-arm64@go1.22
 check "image: bundle" 0
 img list
 check "image: list" 0
@@ -163,7 +179,10 @@ check "image: the bundle installs into a new home" 0
 env -i PATH=/usr/bin:/bin HOME="$T" GOTC_HOME="$H2" "$TREE/gotc" exec repo-arm64 -- sh -c 'echo $GOARCH' >"$T/out" 2>"$T/err"
 rc=$?
 check "image: exec in the bundle's home" 0
-for i in gp-arm64 repo-arm64 ship-arm64; do
+env -i PATH=/usr/bin:/bin HOME="$T" GOTC_HOME="$H2" GOTC_CONFIG="$GOTC_CONFIG" "$TREE/gotc" show --installed ship-arm64@go1.22 >"$T/out" 2>"$T/err"
+rc=$?
+check "image: the bundle carries the instance's record" 0
+for i in gp-arm64 repo-arm64 ship-arm64 ship-arm64@go1.22; do
 	img remove "$i"
 	check "image: remove $i" 0
 done
