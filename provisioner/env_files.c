@@ -8,7 +8,8 @@
 #include "util.h"
 
 const struct env_file env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
-		 {"make", "env.mk"},	 {"github", "env.github"}, {"cmake", "toolchain.cmake"},
+		 {"make", "env.mk"},	 {"github", "env.github"}, {"github-path", "env.github-path"},
+		 {"cmake", "toolchain.cmake"},
 		 {"meson", "cross.ini"}, {"nul", "env.0"}};
 
 const size_t env_file_count = sizeof(env_files) / sizeof(env_files[0]);

@@ -6,7 +6,7 @@
 
 #include "env.h"
 
-const char *const env_formats[] = {"sh", "fish", "json", "make", "github", "cmake", "meson", NULL};
+const char *const env_formats[] = {"sh", "fish", "json", "make", "github", "github-path", "cmake", "meson", NULL};
 
 void quote_sh(struct buf *b, const char *s)
 {
@@ -109,20 +109,53 @@ static void quote_cmake(struct buf *b, const char *s)
 	buf_putc(b, ']');
 }
 
+/* What an env script records, exported so that child shells see it too:
+ *   _GOTC_VARS       the variables it set, space-separated
+ *   _GOTC_OLD_NAME   each one's value before (unset: there was none)
+ *   _GOTC_PATH_DIRS  the directories it put first in PATH, colon-separated
+ * gotc_deactivate (defined by every env script, generic) puts the old values
+ * back and takes exactly those directories out of PATH; loading an env runs it
+ * first, so switching targets leaves nothing of the previous one and PATH
+ * never accumulates gotc directories. */
+static void vars_list(const struct env *e, struct buf *b)
+{
+	for (size_t i = 0; i < e->n; i++)
+		buf_printf(b, "%s%s", i ? " " : "", e->v[i].name);
+}
+
+static const char sh_undo[] =
+	"_gotc_undo() {\n"
+	"\t[ -n \"${_GOTC_VARS+x}\" ] || return 0\n"
+	"\t_gotc_l=$_GOTC_VARS\n"
+	"\twhile [ -n \"$_gotc_l\" ]; do\n"
+	"\t\t_gotc_v=${_gotc_l%% *}\n"
+	"\t\tcase $_gotc_l in *' '*) _gotc_l=${_gotc_l#* } ;; *) _gotc_l= ;; esac\n"
+	"\t\tcase $_gotc_v in '' | [0-9]* | *[!A-Za-z0-9_]*) continue ;; esac\n"
+	"\t\teval \"if [ -n \\\"\\${_GOTC_OLD_$_gotc_v+x}\\\" ]; then $_gotc_v=\\$_GOTC_OLD_$_gotc_v; "
+	"export $_gotc_v; unset _GOTC_OLD_$_gotc_v; else unset $_gotc_v; fi\"\n"
+	"\tdone\n"
+	"\t_gotc_l=$PATH: _gotc_p=\n"
+	"\twhile [ -n \"$_gotc_l\" ]; do\n"
+	"\t\t_gotc_d=${_gotc_l%%:*} _gotc_l=${_gotc_l#*:}\n"
+	"\t\tcase :$_GOTC_PATH_DIRS: in *\":$_gotc_d:\"*) ;; *) _gotc_p=$_gotc_p${_gotc_p:+:}$_gotc_d ;; esac\n"
+	"\tdone\n"
+	"\tPATH=$_gotc_p; export PATH\n"
+	"\tunset _GOTC_VARS _GOTC_PATH_DIRS _gotc_l _gotc_v _gotc_d _gotc_p\n"
+	"}\n";
+
 static void fmt_sh(const struct env *e, struct buf *b)
 {
 	buf_puts(b, "# gotc environment for target ");
 	buf_puts(b, e->target);
-	buf_puts(b, "; load it with:  . \"$(gotc env TARGET)\"\n"
-		    "# Every value is single-quoted: nothing here is expanded or executed.\n"
-		    "if [ -n \"${_GOTC_ACTIVE+x}\" ]; then gotc_deactivate; fi\n");
-	buf_puts(b, "_GOTC_ACTIVE=1\n");
+	buf_puts(b, "; load it with:  . \"$(gotc env TARGET)\"; undo: gotc_deactivate\n"
+		    "# Every value is single-quoted: nothing here is expanded or executed.\n");
+	buf_puts(b, sh_undo);
+	buf_puts(b, "_gotc_undo\n");
 	/* Save what was there before, for gotc_deactivate. */
 	for (size_t i = 0; i < e->n; i++)
-		buf_printf(b, "if [ -n \"${%1$s+x}\" ]; then _GOTC_OLD_%1$s=$%1$s; else unset "
-			      "_GOTC_OLD_%1$s; fi\n",
+		buf_printf(b, "if [ -n \"${%1$s+x}\" ]; then _GOTC_OLD_%1$s=$%1$s; export _GOTC_OLD_%1$s; "
+			      "else unset _GOTC_OLD_%1$s; fi\n",
 			   e->v[i].name);
-	buf_puts(b, "_GOTC_OLD_PATH=$PATH\n");
 	for (size_t i = 0; i < e->n; i++) {
 		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
 			/* gotc's own text, not recipe data: the one deliberate expansion */
@@ -139,26 +172,61 @@ static void fmt_sh(const struct env *e, struct buf *b)
 		quote_sh(b, e->v[i].value);
 		buf_printf(b, "; export %s\n", e->v[i].name);
 	}
-	buf_puts(b, "PATH=");
+	struct buf t;
+	buf_init(&t);
+	vars_list(e, &t);
+	buf_puts(b, "_GOTC_VARS=");
+	quote_sh(b, t.s ? t.s : "");
+	buf_puts(b, "; export _GOTC_VARS\n_GOTC_PATH_DIRS=");
+	buf_free(&t);
+	buf_init(&t);
+	for (size_t i = 0; e->path_prepend[i]; i++)
+		buf_printf(&t, "%s%s", i ? ":" : "", e->path_prepend[i]);
+	quote_sh(b, t.s ? t.s : "");
+	buf_free(&t);
+	buf_puts(b, "; export _GOTC_PATH_DIRS\nPATH=");
 	for (size_t i = 0; e->path_prepend[i]; i++) {
 		quote_sh(b, e->path_prepend[i]);
 		buf_putc(b, ':');
 	}
-	buf_puts(b, "$PATH; export PATH\n");
-	buf_puts(b, "gotc_deactivate() {\n");
-	for (size_t i = 0; i < e->n; i++)
-		buf_printf(b, "\tif [ -n \"${_GOTC_OLD_%1$s+x}\" ]; then %1$s=$_GOTC_OLD_%1$s; export "
-			      "%1$s; unset _GOTC_OLD_%1$s; else unset %1$s; fi\n",
-			   e->v[i].name);
-	buf_puts(b, "\tPATH=$_GOTC_OLD_PATH; export PATH; unset _GOTC_OLD_PATH _GOTC_ACTIVE\n"
-		    "\tunset -f gotc_deactivate\n}\n");
+	buf_puts(b, "$PATH; export PATH\n"
+		    "gotc_deactivate() { _gotc_undo; unset -f gotc_deactivate _gotc_undo; }\n");
 }
+
+static const char fish_undo[] =
+	"function _gotc_undo\n"
+	"    set -q _GOTC_VARS; or return 0\n"
+	"    for _gotc_v in (string split ' ' -- $_GOTC_VARS)\n"
+	"        string match -qr '^[A-Za-z_][A-Za-z0-9_]*$' -- $_gotc_v; or continue\n"
+	"        set -l _gotc_o _GOTC_OLD_$_gotc_v\n"
+	"        if set -q $_gotc_o\n"
+	"            set -gx $_gotc_v $$_gotc_o\n"
+	"            set -e -g $_gotc_o\n"
+	"        else\n"
+	"            set -e -g $_gotc_v\n"
+	"        end\n"
+	"    end\n"
+	"    set -l _gotc_dirs (string split ':' -- $_GOTC_PATH_DIRS)\n"
+	"    set -l _gotc_p\n"
+	"    for _gotc_d in $PATH\n"
+	"        contains -- $_gotc_d $_gotc_dirs; or set -a _gotc_p $_gotc_d\n"
+	"    end\n"
+	"    set -gx PATH $_gotc_p\n"
+	"    set -e -g _GOTC_VARS\n"
+	"    set -e -g _GOTC_PATH_DIRS\n"
+	"end\n";
 
 static void fmt_fish(const struct env *e, struct buf *b)
 {
 	buf_puts(b, "# gotc environment for target ");
 	buf_puts(b, e->target);
-	buf_puts(b, "; load it with:  gotc env --format=fish TARGET | source\n");
+	buf_puts(b, "; load it with:  gotc env --format=fish TARGET | source\n"
+		    "# (or: source (gotc env --fish TARGET)); undo: gotc_deactivate\n");
+	buf_puts(b, fish_undo);
+	buf_puts(b, "_gotc_undo\n");
+	for (size_t i = 0; i < e->n; i++)
+		buf_printf(b, "if set -q %1$s; set -gx _GOTC_OLD_%1$s $%1$s; else; set -e -g _GOTC_OLD_%1$s; end\n",
+			   e->v[i].name);
 	for (size_t i = 0; i < e->n; i++) {
 		if (strcmp(e->v[i].name, "GOCACHE") == 0 && e->gocache_dir) {
 			buf_puts(b, "if test -w ");
@@ -177,18 +245,26 @@ static void fmt_fish(const struct env *e, struct buf *b)
 		quote_fish(b, e->v[i].value);
 		buf_putc(b, '\n');
 	}
-	/* PATH without our dirs, then our dirs first: sourcing twice adds nothing */
-	buf_puts(b, "set -l _gotc_path\nfor _gotc_d in $PATH\n    contains -- $_gotc_d");
+	struct buf t;
+	buf_init(&t);
+	vars_list(e, &t);
+	buf_puts(b, "set -gx _GOTC_VARS ");
+	quote_fish(b, t.s ? t.s : "");
+	buf_free(&t);
+	buf_init(&t);
+	for (size_t i = 0; e->path_prepend[i]; i++)
+		buf_printf(&t, "%s%s", i ? ":" : "", e->path_prepend[i]);
+	buf_puts(b, "\nset -gx _GOTC_PATH_DIRS ");
+	quote_fish(b, t.s ? t.s : "");
+	buf_free(&t);
+	buf_puts(b, "\nset -gx PATH");
 	for (size_t i = 0; e->path_prepend[i]; i++) {
 		buf_putc(b, ' ');
 		quote_fish(b, e->path_prepend[i]);
 	}
-	buf_puts(b, "; or set -a _gotc_path $_gotc_d\nend\nset -gx PATH");
-	for (size_t i = 0; e->path_prepend[i]; i++) {
-		buf_putc(b, ' ');
-		quote_fish(b, e->path_prepend[i]);
-	}
-	buf_puts(b, " $_gotc_path\nset -e _gotc_path _gotc_d\n");
+	buf_puts(b, " $PATH\n"
+		    "function gotc_deactivate --description 'undo the gotc env loaded last'\n"
+		    "    _gotc_undo\n    functions -e gotc_deactivate _gotc_undo\nend\n");
 }
 
 static void fmt_json(const struct env *e, struct buf *b)
@@ -265,21 +341,33 @@ static void fmt_make(const struct env *e, struct buf *b)
 	buf_puts(b, "\nendef\nPATH := $(_GOTC_PATH_PREPEND)$(PATH)\nexport PATH\n");
 }
 
+/* $GITHUB_ENV: only NAME<<DELIM heredoc entries (the runner rejects any
+ * other line, comments included), with a delimiter the value does not hold. */
 static void fmt_github(const struct env *e, struct buf *b)
 {
-	/* Lines for $GITHUB_ENV: NAME<<DELIM form, with a delimiter that does
-	 * not occur in the value. */
 	for (size_t i = 0; i < e->n; i++) {
-		char hex[65], delim[40];
+		char hex[65], delim[64];
 		sha256_hex(e->v[i].value, strlen(e->v[i].value), hex);
-		snprintf(delim, sizeof(delim), "GOTC_EOF_%.16s", hex);
+		for (size_t k = 16; k <= 64; k += 8) {
+			snprintf(delim, sizeof(delim), "GOTC_EOF_%.*s", (int)k, hex);
+			if (!strstr(e->v[i].value, delim))
+				break;
+		}
 		buf_printf(b, "%s<<%s\n", e->v[i].name, delim);
 		buf_puts(b, e->v[i].value);
 		buf_printf(b, "\n%s\n", delim);
 	}
-	buf_puts(b, "# for $GITHUB_PATH:\n");
-	for (size_t i = 0; e->path_prepend[i]; i++)
-		buf_printf(b, "# %s\n", e->path_prepend[i]);
+}
+
+/* $GITHUB_PATH: one directory a line; the runner puts the last line first,
+ * so the directory that must come first is written last. */
+static void fmt_github_path(const struct env *e, struct buf *b)
+{
+	size_t n = 0;
+	while (e->path_prepend[n])
+		n++;
+	while (n-- > 0)
+		buf_printf(b, "%s\n", e->path_prepend[n]);
 }
 
 static const char *cmake_processor(const struct arch_info *a)
@@ -417,7 +505,8 @@ int env_format(const struct env *e, const char *format, struct buf *b)
 		const char *name;
 		void (*fn)(const struct env *, struct buf *);
 	} fmts[] = {{"sh", fmt_sh},	    {"fish", fmt_fish},	  {"json", fmt_json},
-		    {"make", fmt_make},	    {"github", fmt_github}, {"cmake", fmt_cmake},
+		    {"make", fmt_make},	    {"github", fmt_github}, {"github-path", fmt_github_path},
+		    {"cmake", fmt_cmake},
 		    {"meson", fmt_meson},   {"nul", fmt_nul}};
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
 		if (strcmp(fmts[i].name, format) == 0) {

@@ -53,11 +53,15 @@ const struct cmd cli_commands[] = {
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
 	 "                     gotc install --from-bundle FILE\n"},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
-	 "[--format=FORMAT] TARGET\n"
+	 "[--format=FORMAT | --fish] TARGET\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"
-	 "                    . \"$(gotc env TARGET)\"\n"
-	 "  --format=F    print the content: sh, fish, json, make, github (for\n"
-	 "                $GITHUB_ENV), cmake (a toolchain file), meson (a cross file)\n"},
+	 "                    . \"$(gotc env TARGET)\"   (sh, bash, zsh, dash, ksh)\n"
+	 "  --fish        the path of the fish env file: source (gotc env --fish TARGET)\n"
+	 "  --format=F    print the content: sh, fish (gotc env --format=fish T | source),\n"
+	 "                json, make, github (for $GITHUB_ENV), github-path (for\n"
+	 "                $GITHUB_PATH), cmake (a toolchain file), meson (a cross file)\n"
+	 "  loading an env undoes the one loaded before (its variables and PATH\n"
+	 "  entries); gotc_deactivate undoes it\n"},
 	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
 	 "TARGET [--] COMMAND [ARGS...]\n"},
 	{"list", "installed targets and store entries with sizes", cmd_list,

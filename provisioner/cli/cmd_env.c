@@ -45,21 +45,29 @@ static void print_resolved(struct cli *cli, const char *data, size_t len)
 
 int cmd_env(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"fish", no_argument, NULL, 'F'},
+					     {NULL, 0, NULL, 0}};
 	const char *format = NULL;
+	bool fish_path = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
 		if (o == 'f')
 			format = optarg;
+		else if (o == 'F')
+			fish_path = true;
 		else
 			return usage("unknown option '%s'", argv[optind - 1]);
 	}
+	if (fish_path && format)
+		return usage("--fish and --format do not go together");
 	if (argc - optind != 1)
 		return usage("%s", optind >= argc ? "missing TARGET" : "expected one TARGET");
 	const char *name = argv[optind];
-	const char *file = env_file_name(format ? format : "sh");
+	const char *file = env_file_name(format ? format : fish_path ? "fish" : "sh");
 	if (!file)
-		return usage("unknown format '%s' (sh, fish, json, make, github, cmake, meson)", format);
+		return usage("unknown format '%s' (sh, fish, json, make, github, github-path, cmake, meson)",
+			     format);
 	if (strchr(name, '/') || name[0] == '.')
 		return cli_not_a_name("env", name);
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
