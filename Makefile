@@ -25,9 +25,15 @@ MAN := man/gotc.1 man/gotc-recipe.5
 
 all: gotc
 
+# Targets that configure themselves (after installing dependencies) or need
+# no configuration; any other configures with the defaults when config.mk is
+# missing (run ./configure yourself for options).
+SELF_CONFIGURING := demo check check-deps clean distclean uninstall
+ifeq ($(filter $(SELF_CONFIGURING),$(MAKECMDGOALS)),)
 config.mk:
-	@echo "config.mk missing: run ./configure (or 'make check', which configures for you)" >&2
-	@exit 1
+	@echo "configuring with the defaults (./configure; run it yourself for options)" >&2
+	@./configure
+endif
 
 $(BUILD)/%.o: provisioner/%.c $(wildcard provisioner/*.h) config.mk
 	@mkdir -p $(BUILD)

@@ -177,6 +177,18 @@ const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name)
 	return m;
 }
 
+char *install_relative(const char *exe_dir, const char *leaf)
+{
+	char *prefix = NULL;
+	if (str_ends(exe_dir, "/bin"))
+		prefix = str_ndup(exe_dir, strlen(exe_dir) - 4);
+	else if (str_ends(exe_dir, "/libexec/gotc"))
+		prefix = str_ndup(exe_dir, strlen(exe_dir) - 13);
+	char *out = prefix ? str_printf("%s/%s", prefix, leaf) : NULL;
+	free(prefix);
+	return out;
+}
+
 /* $var/leaf, else HOME/fallback/leaf; NULL with errno ENOENT when there is no home. */
 static char *xdg(const char *var, const char *fallback, const char *leaf)
 {
@@ -317,6 +329,13 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	for (size_t i = 0; repos && repos[i]; i++)
 		search_add(h, repos[i]);
 	strv_free(repos);
+	/* Installed: the share directory beside this program (PREFIX/bin/gotc or
+	 * PREFIX/libexec/gotc/gotc-core -> PREFIX/share/gotc), so an install is
+	 * relocatable; then the one configured at build time. */
+	char *rel = exe_dir ? install_relative(exe_dir, "share/gotc") : NULL;
+	if (rel && is_dir(rel))
+		search_add(h, rel);
+	free(rel);
 	search_add(h, GOTC_DATADIR);
 	/* The source tree, when gotc runs from it (gotc at the top, the core in build/). */
 	for (int up = 0; exe_dir && up < 2; up++) {

@@ -126,6 +126,9 @@ void gotc_warn(gotc_t *h, const char *fmt, ...) __attribute__((format(printf, 2,
  * $XDG_CONFIG_HOME/gotc/config.ini, environment.  home_override: --home. */
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir);
 void gotc_free(gotc_t *h);
+/* For a program in PREFIX/bin or PREFIX/libexec/gotc (exe_dir), PREFIX/leaf
+ * (malloc'd); NULL when exe_dir is neither. */
+char *install_relative(const char *exe_dir, const char *leaf);
 /* Test hook: GOTC_TEST_KILL_AT=POINT makes the process SIGKILL itself at POINT
  * (fetched, unpacked, committed, prefix), so tests can crash an install at
  * exact places; from a worker process it kills the main process too. */

@@ -18,7 +18,9 @@
 #define GOTC_LIBEXECDIR "/usr/local/libexec/gotc"
 #endif
 
-/* gotc-core next to the sources (build/) when run from the tree, else libexec. */
+/* gotc-core next to the sources (build/) when run from the tree; else in
+ * ../libexec/gotc beside this program (installs are relocatable: make install
+ * PREFIX=/x, then move /x anywhere); else where the build configured. */
 static char *core_path(const char *dir)
 {
 	if (dir) {
@@ -27,6 +29,10 @@ static char *core_path(const char *dir)
 		free(marker);
 		if (tree)
 			return str_printf("%s/build/gotc-core", dir);
+		char *rel = install_relative(dir, "libexec/gotc/gotc-core");
+		if (rel && access(rel, X_OK) == 0)
+			return rel;
+		free(rel);
 	}
 	return strdup(GOTC_LIBEXECDIR "/gotc-core");
 }

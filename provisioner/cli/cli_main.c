@@ -117,8 +117,8 @@ const struct cmd *cli_find(const char *name)
 
 void cli_usage(FILE *f, const struct cmd *c)
 {
+	fprintf(f, "gotc %s: %s.\n\n", c->name, c->summary);
 	fprintf(f, "usage: gotc %s %s", c->name, c->usage);
-	fprintf(f, "\n%s.\n", c->summary);
 }
 
 static void main_usage(FILE *f)
