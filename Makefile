@@ -85,6 +85,8 @@ install: gotc
 	install -m 644 man/gotc.1 $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1
 	install -m 644 man/gotc-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
 	cp -R targets recipes keyrings $(DESTDIR)$(PREFIX)/share/gotc/
+	install -d $(DESTDIR)$(PREFIX)/share/gotc/tools
+	install -m 755 tools/update-pins $(DESTDIR)$(PREFIX)/share/gotc/tools/update-pins
 	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/gotc
 
 uninstall:

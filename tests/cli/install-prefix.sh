@@ -24,6 +24,10 @@ out_has "the installed share directory is on the search path" "debian12-arm64"
 rc=$?
 check "help from the moved install" 0
 [ -x "$T/moved/libexec/gotc/gotc-core" ] && ok "gotc-core in libexec/gotc" || notok "gotc-core installed"
+(cd / && "$T/moved/share/gotc/tools/update-pins" --help) >"$T/out" 2>"$T/err"
+rc=$?
+check "update-pins is installed and runs" 0
+grep -q 'recipes' "$T/out" "$T/err" && ok "update-pins --help" || notok "update-pins --help" "$(cat "$T/err")"
 
 # A fresh tree (no config.mk): make configures by itself, make demo leaves
 # that to tools/demo; neither says config.mk is missing.
