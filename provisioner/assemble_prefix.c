@@ -395,7 +395,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 	old = target_prefix_dir(h, t->name);
 	if (old && (rc = same_origin(h, t, old)))
 		goto out;
-	if (!is_dir(dest)) {
+	if (h->reinstall || !is_dir(dest)) {
 		if ((rc = store_stage(h, pname, &stage)))
 			goto out;
 		root = path_join(stage, "root");

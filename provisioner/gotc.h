@@ -99,6 +99,8 @@ typedef struct gotc {
 	long low_speed_limit; /* bytes per second */
 	int allow_http;
 	int offline;
+	int reinstall;	     /* install: rebuild existing entries and prefixes, each
+			      * replacing the old one in one atomic exchange */
 	int fsync;	     /* flush entries to disk before committing them */
 	long pid;	     /* the main process (workers are forked from it) */
 	int apt_default_tried; /* gotc_mirror_find looked at the apt sources */

@@ -18,6 +18,8 @@
 
 static bool entry_present(gotc_t *h, const struct entry *e)
 {
+	if (h->reinstall)
+		return false; /* built again, replacing the one in the store */
 	char *p = str_printf("%s/store/%s/manifest", h->home, e->name);
 	bool ok = p && is_file(p);
 	free(p);
@@ -43,8 +45,12 @@ int install_targets(gotc_t *h, char *const *names, size_t n, char ***installed)
 	if (!plans)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	/* the search path, or an installed instance's record when its source is gone */
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = instance_plan(h, names[i], SEARCH_FIRST, &plans[i], NULL);
+	for (size_t i = 0; i < n && !rc; i++) {
+		/* --reinstall: what is installed, from its record, if it still reads */
+		rc = instance_plan(h, names[i], h->reinstall ? INSTANCE_FIRST : SEARCH_FIRST, &plans[i], NULL);
+		if (rc && rc != -ENOMEM && h->reinstall)
+			rc = instance_plan(h, names[i], SEARCH_FIRST, &plans[i], NULL);
+	}
 	if (!rc)
 		rc = install_plans(h, plans, n);
 	if (!rc && installed) {
@@ -66,7 +72,7 @@ int install_targets(gotc_t *h, char *const *names, size_t n, char ***installed)
 int install_plans(gotc_t *h, struct plan *plans, size_t n)
 {
 	/* Fast path: every target already installed with this exact plan. */
-	bool all_current = true;
+	bool all_current = !h->reinstall;
 	for (size_t i = 0; i < n && all_current; i++)
 		all_current = prefix_current(h, &plans[i]);
 	if (all_current) {

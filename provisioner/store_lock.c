@@ -192,7 +192,22 @@ int store_publish(gotc_t *h, const char *stage, const char *dest)
 		close(dfd);
 	}
 	int r = rename(stage, dest);
-	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
+	if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST) && h->reinstall) {
+		/* --reinstall: the new tree and the old swap places in one step,
+		 * so dest is whole at every moment; stage then holds the old */
+		r = renameat2(AT_FDCWD, stage, AT_FDCWD, dest, RENAME_EXCHANGE);
+		if (r == 0) {
+			rm_rf(stage);
+			rc = 0;
+			goto out;
+		}
+		if (errno == EINVAL || errno == ENOSYS) {
+			rc = gotc_fail(h, -errno, "cannot replace %s: this file system cannot exchange "
+				       "two directories atomically (renameat2 RENAME_EXCHANGE: %s)",
+				       dest, strerror(errno));
+			goto out;
+		}
+	} else if (r < 0 && (errno == ENOTEMPTY || errno == EEXIST)) {
 		/* a directory without a manifest is no entry (an interrupted
 		 * delete by an older gotc): replace it */
 		char *m = path_join(dest, "manifest");

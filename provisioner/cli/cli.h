@@ -63,6 +63,8 @@ int cli_jobs(struct cli *cli, const struct cmd *c, const char *arg);
 /* The command that puts target's env in a POSIX shell, exactly runnable:
  * . "$(gotc [--home DIR] env TARGET)" (malloc'd, NULL if out of memory). */
 char *cli_hint_env(const struct cli *cli, const char *target);
+/* "gotc [--home DIR] ARGS" (ARGS already shell-quoted), malloc'd or NULL */
+char *cli_hint_gotc(const struct cli *cli, const char *args);
 
 /* JSON string literal on f. */
 void json_str(FILE *f, const char *s);

@@ -16,3 +16,13 @@ char *cli_hint_env(const struct cli *cli, const char *target)
 	free(home);
 	return out;
 }
+
+char *cli_hint_gotc(const struct cli *cli, const char *args)
+{
+	char *home = cli->home_opt ? str_shell_quote(cli->home_opt) : NULL;
+	char *out = NULL;
+	if (home || !cli->home_opt)
+		out = str_printf("gotc%s%s %s", home ? " --home " : "", home ? home : "", args);
+	free(home);
+	return out;
+}

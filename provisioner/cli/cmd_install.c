@@ -17,6 +17,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		{"locked", required_argument, NULL, 'L'},
 		{"from-bundle", required_argument, NULL, 'B'},
 		{"go", required_argument, NULL, 'G'},
+		{"reinstall", no_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
@@ -33,11 +34,15 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'L': locked = optarg; break;
 		case 'B': bundle = optarg; break;
 		case 'G': go = optarg; break;
+		case 'R': cli->h.reinstall = 1; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (locked && bundle)
 		return cli_usage_error(c, "--locked and --from-bundle do not go together");
+	if (cli->h.reinstall && (locked || bundle))
+		return cli_usage_error(c, "--reinstall takes TARGET names, not --%s",
+				       locked ? "locked" : "from-bundle");
 	if (optind >= argc && !locked && !bundle)
 		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
 	if (go && (locked || bundle))
@@ -66,8 +71,8 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	if (!n)
 		buf_printf(&what, "the targets of %s", locked ? locked : bundle);
 	if (did)
-		fprintf(stderr, "%sinstalled%s %s %s\n", cli_color(cli, stderr, CLI_OK),
-			cli_color(cli, stderr, CLI_RESET), what.s, sum);
+		fprintf(stderr, "%s%sinstalled%s %s %s\n", cli_color(cli, stderr, CLI_OK),
+			cli->h.reinstall ? "re" : "", cli_color(cli, stderr, CLI_RESET), what.s, sum);
 	else
 		fprintf(stderr, "%s: already installed, nothing to do\n", what.s);
 	buf_free(&what);

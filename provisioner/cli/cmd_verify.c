@@ -6,10 +6,12 @@
 #include "cli.h"
 #include "instance_record.h"
 #include "store.h"
+#include "util.h"
 
 struct out {
 	struct cli *cli;
 	unsigned problems; /* in the directory being checked */
+	char **bad;	   /* the directories with problems */
 };
 
 static void problem(void *ctx, const char *kind, const char *path, const char *detail)
@@ -27,7 +29,51 @@ static void item(void *ctx, const char *dir, uint64_t bytes, int rc)
 		fprintf(stderr, "gotc verify: %s\n", o->cli->h.errbuf);
 	else if (o->cli->verbose && !o->problems)
 		printf("ok       %s\n", dir);
+	if (o->problems || rc)
+		strv_push(&o->bad, dir);
 	o->problems = 0;
+}
+
+static bool listed(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The installed targets whose prefix or store entries had problems, and the
+ * command that repairs them. */
+static void repair_hint(struct cli *cli, char *const *bad)
+{
+	struct installed *v = NULL;
+	size_t n = 0;
+	if (!bad || target_list(&cli->h, false, &v, &n))
+		return;
+	struct buf args;
+	buf_init(&args);
+	buf_printf(&args, "install --reinstall");
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		bool hit = v[i].prefix && listed(bad, v[i].prefix);
+		for (char **e = v[i].info.entries; e && *e && !hit; e++) {
+			char *ed = str_printf("%s/store/%s", cli->h.home, *e);
+			hit = ed && listed(bad, ed);
+			free(ed);
+		}
+		char *q = hit ? str_shell_quote(v[i].name) : NULL;
+		if (q) {
+			buf_printf(&args, " %s", q);
+			any = true;
+		}
+		free(q);
+	}
+	char *cmd = any && args.s ? cli_hint_gotc(cli, args.s) : NULL;
+	if (cmd)
+		printf("repair:  %s\n", cmd);
+	free(cmd);
+	buf_free(&args);
+	installed_free(v, n);
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
@@ -36,11 +82,13 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' || strchr(argv[i], '/'))
 			return cli_not_a_name(c->name, argv[i]);
-	struct out o = {cli, 0};
+	struct out o = {cli, 0, NULL};
 	struct store_report r = {.problem = problem, .item = item, .ctx = &o};
 	int rc = target_verify(&cli->h, argc > 1 ? argv + 1 : NULL, (size_t)(argc - 1), &r);
-	if (rc)
+	if (rc) {
+		strv_free(o.bad);
 		return cli_error(cli, rc);
+	}
 	unsigned checked = r.items - r.errors, bad = r.problems + r.errors;
 	/* not damage: the search path's copy moved on since the install */
 	unsigned changed = 0;
@@ -59,6 +107,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		instance_status_clear(&st);
 	}
 	installed_free(v, n);
+	repair_hint(cli, o.bad);
+	strv_free(o.bad);
 	if (!cli->quiet)
 		fprintf(stderr, "verify: %u director%s checked, %u problem%s%s\n", checked,
 			checked == 1 ? "y" : "ies", bad, bad == 1 ? "" : "s",
