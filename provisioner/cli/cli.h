@@ -29,6 +29,18 @@ struct cmd {
 	const char *summary;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *usage; /* options and operands, multi-line */
+	int args;	   /* its operands, for completion: CMD_ARGS_* */
+};
+/* What a command's operands are (gotc completion): names of the targets on
+ * the search path, of installed instances, of commands, of shells; with
+ * CMD_ARGS_ONE only the first operand is one, the rest are files. */
+enum {
+	CMD_ARGS_NONE,
+	CMD_ARGS_TARGETS,
+	CMD_ARGS_INSTALLED,
+	CMD_ARGS_COMMANDS,
+	CMD_ARGS_SHELLS,
+	CMD_ARGS_ONE = 0x100,
 };
 
 extern const struct cmd cli_commands[];
@@ -122,5 +134,6 @@ int cmd_doctor(struct cli *, int, char **);
 int cmd_repo(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
+int cmd_completion(struct cli *, int, char **);
 
 #endif

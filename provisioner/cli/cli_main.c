@@ -13,7 +13,7 @@
 const struct cmd cli_commands[] = {
 	{"targets", "list the targets on the search path", cmd_targets,
 	 "[--json]\n"
-	 "  --json        machine-readable output\n"},
+	 "  --json        machine-readable output\n", CMD_ARGS_NONE},
 	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
 	 "[--installed] [--go VERSION] TARGET\n"
 	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file;\n"
@@ -21,13 +21,13 @@ const struct cmd cli_commands[] = {
 	 "  --go VERSION  show TARGET@goVERSION: the newest pinned Go 1.24.x for 1.24,\n"
 	 "                exactly 1.24.4 for 1.24.4; an unknown version lists the pinned ones\n"
 	 "  --installed   the installed instance TARGET, from the files it was built\n"
-	 "                from (kept in its prefix), whatever the search path holds\n"},
+	 "                from (kept in its prefix), whatever the search path holds\n", CMD_ARGS_TARGETS},
 	{"lint", "validate target and recipe files", cmd_lint,
 	 "[FILE|TARGET...]\n"
 	 "  FILE          target (targets/*.ini) or recipe (recipes/KIND/*.ini) files;\n"
 	 "                without FILE, every file on the search path\n"
 	 "  TARGET        a target name (or REPO/TARGET) on the search path, else an\n"
-	 "                installed instance: that target and the recipes it composes\n"},
+	 "                installed instance: that target and the recipes it composes\n", CMD_ARGS_TARGETS},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] [--go VERSION] [--reinstall] TARGET...\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
@@ -44,19 +44,19 @@ const struct cmd cli_commands[] = {
 	 "  --locked FILE install the targets of a lockfile (all, or those named)\n"
 	 "                exactly; refuse (exit 2) if any target or recipe file changed\n"
 	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
-	 "                entry is verified against its manifest first\n"},
+	 "                entry is verified against its manifest first\n", CMD_ARGS_TARGETS},
 	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
 	 "[-o FILE] [--offline] [--go VERSION] TARGET...\n"
 	 "  -o, --output FILE  write FILE (default gotc.lock; '-' for stdout)\n"
 	 "  --go VERSION  lock each TARGET as the instance TARGET@goVERSION\n"
-	 "  artifacts whose size no recipe gives are downloaded to learn it\n"},
+	 "  artifacts whose size no recipe gives are downloaded to learn it\n", CMD_ARGS_TARGETS},
 	{"mirror", "download targets' artifacts into a directory any HTTP server can serve", cmd_mirror,
 	 "[-j N] [--offline] DIR TARGET...\n"
-	 "  DIR/NAME/PATH for ${mirror:NAME}/PATH; prints the config.ini lines to use it\n"},
+	 "  DIR/NAME/PATH for ${mirror:NAME}/PATH; prints the config.ini lines to use it\n", CMD_ARGS_TARGETS},
 	{"bundle", "write installed targets into one file for offline installs", cmd_bundle,
 	 "-o FILE TARGET...\n"
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
-	 "                     gotc install --from-bundle FILE\n"},
+	 "                     gotc install --from-bundle FILE\n", CMD_ARGS_INSTALLED},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
 	 "[--format=FORMAT | --fish] TARGET\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"
@@ -66,19 +66,19 @@ const struct cmd cli_commands[] = {
 	 "                json, make, github (for $GITHUB_ENV), github-path (for\n"
 	 "                $GITHUB_PATH), cmake (a toolchain file), meson (a cross file)\n"
 	 "  loading an env undoes the one loaded before (its variables and PATH\n"
-	 "  entries); gotc_deactivate undoes it\n"},
+	 "  entries); gotc_deactivate undoes it\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
-	 "TARGET [--] COMMAND [ARGS...]\n"},
+	 "TARGET [--] COMMAND [ARGS...]\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"list", "installed targets and store entries with sizes", cmd_list,
-	 "[--json]\n"},
+	 "[--json]\n", CMD_ARGS_NONE},
 	{"remove", "uninstall targets (their store entries stay until gc)", cmd_remove,
-	 "TARGET...\n"},
+	 "TARGET...\n", CMD_ARGS_INSTALLED},
 	{"gc", "delete store entries and prefixes no installed target references", cmd_gc,
 	 "[--dry-run]\n"
-	 "  -n, --dry-run print what would be deleted\n"},
+	 "  -n, --dry-run print what would be deleted\n", CMD_ARGS_NONE},
 	{"verify", "re-hash installed files against their manifests", cmd_verify,
 	 "[TARGET...]\n"
-	 "  reports modified, missing and extra files; exit status 1 if any\n"},
+	 "  reports modified, missing and extra files; exit status 1 if any\n", CMD_ARGS_INSTALLED},
 	{"check", "check that ELF files keep a target's ABI promise", cmd_check,
 	 "[--json] [--sysroot DIR] TARGET FILE...\n"
 	 "  TARGET        a target name or a path to a target .ini file (its recipes\n"
@@ -89,7 +89,7 @@ const struct cmd cli_commands[] = {
 	 "                installed target's sysroot)\n"
 	 "  checks ELF class, byte order, machine, ABI flags, PT_INTERP, DT_NEEDED,\n"
 	 "  GLIBC_/GLIBCXX_/CXXABI_ versions, the C++ library and the ABI note's\n"
-	 "  kernel; exit status 1 if any check fails\n"},
+	 "  kernel; exit status 1 if any check fails\n", CMD_ARGS_TARGETS | CMD_ARGS_ONE},
 	{"doctor", "build, check and run probes in an installed target's env", cmd_doctor,
 	 "[--json] [--keep] TARGET\n"
 	 "  builds a C, a C++, a cgo (C + C++) and a pure-Go program in the\n"
@@ -97,7 +97,7 @@ const struct cmd cli_commands[] = {
 	 "  qemu-user when available, and checks go version, GOTOOLCHAIN,\n"
 	 "  CGO_ENABLED and GOCACHE; exit status 1 if any check fails\n"
 	 "  --json        machine-readable output\n"
-	 "  --keep        keep (and name) the temporary build directory\n"},
+	 "  --keep        keep (and name) the temporary build directory\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"repo", "add, update, list and remove recipe repositories (git)", cmd_repo,
 	 "SUBCOMMAND [ARGS...]\n"
 	 "  add [--ref REF] NAME URL   clone a git repository holding targets/ and\n"
@@ -106,10 +106,16 @@ const struct cmd cli_commands[] = {
 	 "                             history); files must pass lint to be used\n"
 	 "  list [--json]              name, commit in use, ref, URL\n"
 	 "  remove NAME...             delete repositories\n"
-	 "  'gotc repo SUBCOMMAND --help' describes each one.\n"},
-	{"help", "show help for a command", cmd_help, "[COMMAND]\n"},
-	{"version", "print gotc's version", cmd_version, "\n"},
-	{NULL, NULL, NULL, NULL},
+	 "  'gotc repo SUBCOMMAND --help' describes each one.\n", CMD_ARGS_NONE},
+	{"help", "show help for a command", cmd_help, "[COMMAND]\n", CMD_ARGS_COMMANDS | CMD_ARGS_ONE},
+	{"version", "print gotc's version", cmd_version, "\n", CMD_ARGS_NONE},
+	{"completion", "print a bash, zsh or fish completion script", cmd_completion,
+	 "SHELL\n"
+	 "  SHELL         bash (. <(gotc completion bash)), zsh (source <(gotc\n"
+	 "                completion zsh), after compinit) or fish (gotc completion\n"
+	 "                fish | source); it completes commands, options, target\n"
+	 "                names and installed instances\n", CMD_ARGS_SHELLS | CMD_ARGS_ONE},
+	{NULL, NULL, NULL, NULL, CMD_ARGS_NONE},
 };
 
 const struct cmd *cli_find(const char *name)

@@ -20,20 +20,20 @@ static const struct cmd repo_cmds[] = {
 	 "  URL           a git repository holding targets/ and recipes/: https://...,\n"
 	 "                file:///path, or http://... with allow_http = yes in [fetch]\n"
 	 "  --ref REF     the branch or tag to follow (default: the remote's HEAD)\n"
-	 "  The files must pass 'gotc lint' or nothing is added.\n"},
+	 "  The files must pass 'gotc lint' or nothing is added.\n", CMD_ARGS_NONE},
 	{"repo update", "fetch recipe repositories and move them to their ref's new commit",
 	 repo_update_run,
 	 "[--force] [NAME...]\n"
 	 "  NAME          the repositories to update (default: all)\n"
 	 "  --force       accept a commit that does not descend from the one in use\n"
 	 "                (rewritten history); without it only fast-forwards are taken\n"
-	 "  A commit whose files fail lint is not activated: the one in use stays.\n"},
+	 "  A commit whose files fail lint is not activated: the one in use stays.\n", CMD_ARGS_NONE},
 	{"repo list", "recipe repositories with their URL, ref and commit in use", repo_list_run,
 	 "[--json]\n"
-	 "  --json        machine-readable output\n"},
+	 "  --json        machine-readable output\n", CMD_ARGS_NONE},
 	{"repo remove", "delete recipe repositories; their targets leave the search path",
-	 repo_remove_run, "NAME...\n"},
-	{NULL, NULL, NULL, NULL},
+	 repo_remove_run, "NAME...\n", CMD_ARGS_NONE},
+	{NULL, NULL, NULL, NULL, CMD_ARGS_NONE},
 };
 
 /* Options of one subcommand; returns -1 when argv is done, '?' on error. */

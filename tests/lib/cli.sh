@@ -27,6 +27,15 @@ g() {
 	rc=$?
 }
 
+# nw ARGS...: g, never under valgrind: for runs a script needs but whose code
+# the vg tier covers elsewhere (each run under valgrind costs seconds)
+nw() {
+	_w=${GOTC_WRAP:-}
+	GOTC_WRAP=
+	g "$@"
+	GOTC_WRAP=$_w
+}
+
 ok() { echo "ok $*"; }
 # skip NAME WHY: a case that could not run here; tests/run counts it as
 # skipped (a failure under GOTC_NO_SKIP=1), never as passed
