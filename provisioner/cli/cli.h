@@ -40,6 +40,7 @@ enum {
 	CMD_ARGS_INSTALLED,
 	CMD_ARGS_COMMANDS,
 	CMD_ARGS_SHELLS,
+	CMD_ARGS_TOOLS, /* gotc which: a tool, then an installed instance */
 	CMD_ARGS_ONE = 0x100,
 };
 
@@ -135,5 +136,6 @@ int cmd_repo(struct cli *, int, char **);
 int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
 int cmd_completion(struct cli *, int, char **);
+int cmd_which(struct cli *, int, char **);
 
 #endif

@@ -69,6 +69,14 @@ const struct cmd cli_commands[] = {
 	 "  entries); gotc_deactivate undoes it\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
 	 "TARGET [--] COMMAND [ARGS...]\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
+	{"which", "print the path of a tool in an installed target's environment", cmd_which,
+	 "TOOL [TARGET]\n"
+	 "  TOOL          go, cc, c++, ar or pkg-config: what a build in the target's\n"
+	 "                env runs (the prefix's wrappers; pkg-config is the one on\n"
+	 "                the env's PATH, which the env points at the target's\n"
+	 "                sysroot with PKG_CONFIG_LIBDIR and PKG_CONFIG_SYSROOT_DIR)\n"
+	 "  TARGET        an installed target (default: the one whose env is loaded,\n"
+	 "                $GOTC_TARGET, else the only one installed)\n", CMD_ARGS_TOOLS},
 	{"list", "installed targets and store entries with sizes", cmd_list,
 	 "[--json]\n", CMD_ARGS_NONE},
 	{"remove", "uninstall targets (their store entries stay until gc)", cmd_remove,

@@ -100,6 +100,7 @@ static const char *kind_name(int args)
 	case CMD_ARGS_INSTALLED: return "installed";
 	case CMD_ARGS_COMMANDS: return "commands";
 	case CMD_ARGS_SHELLS: return "shells";
+	case CMD_ARGS_TOOLS: return "tools";
 	default: return "";
 	}
 }
@@ -194,6 +195,9 @@ static int gen_bash(FILE *f)
 	commands(f);
 	fprintf(f, "\" -- \"$cur\")) ;;\n"
 		   "\t\tshells) COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\")) ;;\n"
+		   "\t\ttools) if ((nops == 0)); then COMPREPLY=($(compgen -W \"go cc c++ ar pkg-config\" -- \"$cur\"))\n"
+		   "\t\t\telif ((nops == 1)); then COMPREPLY=($(compgen -W \"$(command gotc ${home:+--home} ${home:+\"$home\"} "
+		   "completion --names installed 2>/dev/null)\" -- \"$cur\")); fi ;;\n"
 		   "\t\tesac\n"
 		   "\tfi\n"
 		   "}\n"
@@ -255,6 +259,9 @@ static int gen_zsh(FILE *f)
 	commands(f);
 	fprintf(f, " ;;\n"
 		   "\t\tshells) compadd -- bash zsh fish ;;\n"
+		   "\t\ttools) if ((nops == 0)); then compadd -- go cc c++ ar pkg-config\n"
+		   "\t\t\telif ((nops == 1)); then compadd -- ${(f)\"$(command gotc ${home:+--home} ${home:+\"$home\"} "
+		   "completion --names installed 2>/dev/null)\"}; fi ;;\n"
 		   "\t\tesac\n"
 		   "\tfi\n"
 		   "}\n"
@@ -354,8 +361,9 @@ static int gen_fish(FILE *f)
 			fish_opt(f, cond, o.all[i], has(o.valued, o.all[i]));
 		/* the operands after the first, when args says ONE: files */
 		const char *k = kind_name(c->args);
-		fprintf(f, "complete -c gotc -n %s", (c->args & CMD_ARGS_ONE) ? first : cond);
-		if (c->args & CMD_ARGS_ONE) {
+		bool at_first = (c->args & CMD_ARGS_ONE) || !strcmp(k, "tools");
+		fprintf(f, "complete -c gotc -n %s", at_first ? first : cond);
+		if (at_first) {
 			for (size_t i = 0; o.valued && o.valued[i]; i++)
 				fprintf(f, " %s", o.valued[i]);
 			fprintf(f, ") = 0'");
@@ -368,6 +376,11 @@ static int gen_fish(FILE *f)
 			fprintf(f, "'\n");
 		} else if (!strcmp(k, "shells"))
 			fprintf(f, " -a 'bash zsh fish'\n");
+		else if (!strcmp(k, "tools"))
+			fprintf(f, " -a 'go cc c++ ar pkg-config'\n"
+				   "complete -c gotc -n '__gotc_is %s; and test (__gotc_nops) = 1'"
+				   " -a '(gotc (__gotc_home) completion --names installed 2>/dev/null)'\n",
+				c->name);
 		else
 			fprintf(f, "\n");
 		if (c->args & CMD_ARGS_ONE) {

@@ -11,7 +11,7 @@ g version
 check "version command" 0
 g --help
 check "--help" 0
-for c in targets show lint install env exec list remove gc verify check doctor lock mirror bundle help version; do
+for c in targets show lint install env exec which list remove gc verify check doctor lock mirror bundle help version completion; do
 	out_has "--help lists $c" "  $c "
 done
 g help show

@@ -60,6 +60,8 @@ gotc env --fi|--fish
 gotc check fix-gcc app|app.elf
 gotc help doc|doctor
 gotc completion f|fish
+gotc which p|pkg-config
+gotc which cc |fix-gcc
 EOF
 
 # bash: the real function on COMP_WORDS
