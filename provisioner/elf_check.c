@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "elf_check.h"
+#include "install.h"
 #include "util.h"
 
 #ifndef EM_RISCV
@@ -670,7 +671,7 @@ static bool lib_in_sysroot(const struct target *t, const char *sysroot, const ch
 	return false;
 }
 
-static int check_needed(struct elf_report *r, const struct target *t, const char *sysroot,
+static int check_needed(gotc_t *h, struct elf_report *r, const struct target *t, const char *sysroot,
 			struct scan *s)
 {
 	size_t n = strv_len(s->needed);
@@ -689,10 +690,14 @@ static int check_needed(struct elf_report *r, const struct target *t, const char
 		rc = add(r, "needed", true, "no DT_NEEDED%s", t->is_static ? " (static)" : "");
 	else if (t->is_static)
 		rc = add(r, "needed", false, "DT_NEEDED %s but %s is static", all.s, t->name);
-	else if (!sysroot)
-		rc = add(r, "needed", false,
-			 "target not installed: cannot look up NEEDED libraries (run gotc install %s)",
-			 t->name);
+	else if (!sysroot) {
+		/* the exact command, with --home, or where to look */
+		char *hint = hint_install(h, t->name);
+		rc = hint ? add(r, "needed", false,
+				"target not installed: cannot look up NEEDED libraries (%s)", hint)
+			  : -ENOMEM;
+		free(hint);
+	}
 	else if (missing.len)
 		rc = add(r, "needed", false, "%s not found in %s's sysroot", missing.s, t->name);
 	else
@@ -828,7 +833,7 @@ static int check_elf(gotc_t *h, const struct target *t, const char *sysroot, Elf
 						  : "uses libc++, not libstdc++");
 	rc = check_header(out, t, &s);
 	rc = rc ? rc : check_interp(out, t, &s);
-	rc = rc ? rc : check_needed(out, t, sysroot, &s);
+	rc = rc ? rc : check_needed(h, out, t, sysroot, &s);
 	rc = rc ? rc
 		: check_ceiling(out, t, &s, "glibc", "GLIBC_", glibc ? t->libc_version : NULL,
 				glibc ? NULL : "uses musl, not glibc");

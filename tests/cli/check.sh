@@ -52,8 +52,12 @@ check "check: host binary against an old glibc fleet fails" 1
 out_has "check: machine ok" "ok   $GOTC_BIN: machine: x86-64"
 out_has "check: interp ok" "ok   $GOTC_BIN: interp: /lib64/ld-linux-x86-64.so.2"
 out_has "check: glibc ceiling" "FAIL $GOTC_BIN: glibc: needs GLIBC_2."
-out_has "check: not installed" "FAIL $GOTC_BIN: needed: target not installed: cannot look up NEEDED libraries (run gotc install lonely)"
+out_has "check: not installed, and on no search path: no install hint" "FAIL $GOTC_BIN: needed: target not installed: cannot look up NEEDED libraries (no target 'lonely' on the search path either: see 'gotc targets')"
 out_has "check: summary" "lonely: 1 file checked, 1 failed ("
+
+g --home "$GOTC_HOME" check test-arm64 "$GOTC_BIN"
+check "check with --home: a target not installed fails" 1
+out_has "check: the install hint carries --home" "FAIL $GOTC_BIN: needed: target not installed: cannot look up NEEDED libraries (run: gotc --home $GOTC_HOME install test-arm64)"
 
 fresh
 g check "$TA" "$GOTC_BIN"
