@@ -308,18 +308,26 @@ static int check_go_env(struct doctor *d)
 			     : row(d, "cgo-enabled", ST_FAIL, "go env CGO_ENABLED=%s, want 1",
 				   lines[0] ? lines[0] : "(go env failed)");
 	if (!rc) {
+		/* the home's gocache, or, when the user cannot write there (a
+		 * system-wide home), the per-user fallback the env documents */
 		char *own = str_printf("%s/gocache/", d->cli->h.home);
 		char *tag = str_printf("-%s-", t->name);
-		if (!own || !tag)
+		char *user = gocache_user("");
+		bool ro = own && access(own, W_OK) != 0;
+		bool same = lines[1] && gocache && strcmp(lines[1], gocache) == 0;
+		if (!own || !tag || !user)
 			rc = -ENOMEM;
-		else if (lines[1] && gocache && strcmp(lines[1], gocache) == 0 &&
-			 str_starts(gocache, own) && strstr(gocache + strlen(own), tag))
+		else if (same && str_starts(gocache, own) && strstr(gocache + strlen(own), tag))
 			rc = row(d, "gocache", ST_OK, "%s", gocache);
+		else if (same && ro && str_starts(gocache, user) && strstr(gocache + strlen(user), tag))
+			rc = row(d, "gocache", ST_OK, "%s (the per-user fallback: %s is not writable)", gocache,
+				 own);
 		else
 			rc = row(d, "gocache", ST_FAIL, "go env GOCACHE=%s is not %s's own (%s...%s...)",
-				 lines[1] ? lines[1] : "?", t->name, own, tag);
+				 lines[1] ? lines[1] : "?", t->name, ro ? user : own, tag);
 		free(own);
 		free(tag);
+		free(user);
 	}
 	if (!rc)
 		rc = lines[2] && strcmp(lines[2], t->arch->goarch) == 0
@@ -411,7 +419,8 @@ static int check_binary(struct doctor *d, const char *what, const char *bin, con
 		return rc;
 	snprintf(name, sizeof(name), "run-%s", what);
 	if (!d->can_run)
-		return row(d, name, ST_SKIP, "no %s on PATH and no binfmt_misc entry",
+		return row(d, name, ST_SKIP, "no %s on PATH and no binfmt_misc entry (install the "
+			   "package that has it: qemu-user-static on Debian and Ubuntu)",
 			   getenv("GOTC_QEMU") ? getenv("GOTC_QEMU") : "qemu");
 	const char *lp = getenv("GOTC_QEMU_LD_PREFIX");
 	char *argv_q[] = {d->runner, (char *)"-L", (char *)(lp ? lp : "/"), (char *)"-E",

@@ -22,7 +22,16 @@ build_fixtures() {
 		"$S/recipes/kernel" "$F/src"
 	# Go, go.dev layout: go/bin/go, go/VERSION
 	mkdir -p "$F/src/go/go/bin" "$F/src/go/go/src/runtime"
-	printf '#!/bin/sh\necho "go version go1.19.8 linux/amd64"\n' >"$F/src/go/go/bin/go"
+	# `go env VAR...` prints the environment's values (doctor reads them)
+	cat >"$F/src/go/go/bin/go" <<'GO'
+#!/bin/sh
+if [ "${1-}" = env ]; then
+	shift
+	for v; do eval "printf '%s\\n' \"\${$v-}\""; done
+	exit 0
+fi
+echo "go version go1.19.8 linux/amd64"
+GO
 	chmod 755 "$F/src/go/go/bin/go"
 	printf 'go1.19.8\n' >"$F/src/go/go/VERSION"
 	head -c 200000 /dev/urandom >"$F/src/go/go/src/runtime/blob"
