@@ -8,11 +8,7 @@
 # builtins only run inside the line editor).
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
-FX="$TMPROOT/fx"
-build_fixtures "$FX"
-start_server "$FX/www"
-trap 'stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
-export GOTC_TEST_PATH="$FX/search"
+serve_fixtures
 fresh; mirror_config
 nw install fix-gcc
 check "install fix-gcc" 0

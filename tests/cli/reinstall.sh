@@ -5,11 +5,7 @@
 # between the exchanges, the old target is still whole and usable.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
-FX="$TMPROOT/fx"
-build_fixtures "$FX"
-start_server "$FX/www"
-trap 'stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
-export GOTC_TEST_PATH="$FX/search"
+serve_fixtures
 
 # the install, the killed runs and the state checks are not under valgrind
 # (install.sh runs installs there; a killed process has nothing to report)

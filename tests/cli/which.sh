@@ -5,11 +5,7 @@
 # Then doctor as another user of the home: the per-user GOCACHE fallback.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
-FX="$TMPROOT/fx"
-build_fixtures "$FX"
-start_server "$FX/www"
-trap 'stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
-export GOTC_TEST_PATH="$FX/search"
+serve_fixtures
 fresh; mirror_config
 g which cc
 check "no target, none installed" 2 "gotc which: missing TARGET: no env is loaded and 0 targets are installed in $GOTC_HOME (see 'gotc list')"

@@ -178,6 +178,16 @@ go_variant() {
 	sed "s/^go = go-fix\$/go = go-$2/" "$1/search/targets/fix-gcc.ini" >"$1/search/targets/fix-$2.ini"
 }
 
+# serve_fixtures: build the fixtures in $TMPROOT/fx (FX), serve them (stopped
+# on exit) and put their search path first for every fresh case
+serve_fixtures() {
+	FX="$TMPROOT/fx"
+	build_fixtures "$FX"
+	start_server "$FX/www"
+	trap 'stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
+	export GOTC_TEST_PATH="$FX/search"
+}
+
 # start_server ROOT [httpd.py args]: sets PORT, SERVER_PID, SERVER_LOG
 start_server() {
 	_root=$1
