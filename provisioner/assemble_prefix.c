@@ -288,6 +288,90 @@ out:
 	return rc;
 }
 
+/* go_linux_GOARCH_exec: the program `go run` and `go test` look up on PATH to
+ * run a foreign GOARCH's binaries (and `go test -exec` takes for the host's
+ * own).  It runs PROGRAM under qemu-user with the sysroot's runtime root as
+ * the library root and the loader's library path set to that root's own
+ * library directories, in the loader's order: every library comes from the
+ * sysroot, never from the host (no /etc/ld.so.cache lookup is reached, no
+ * host libc.so.6 is mapped next to the sysroot's ld.so). */
+static int exec_wrapper(const struct wctx *w)
+{
+	const struct target *t = w->p->rs.t;
+	const struct recipe *sr = w->p->rs.r[TR_SYSROOT];
+	const char *rr = sr && sr->runtime_root ? sr->runtime_root : NULL;
+	const char *triple = t->arch->libc[t->libc].triple;
+	char *name = str_printf("go_linux_%s_exec", t->arch->goarch);
+	/* which library directories exist: the sysroot entry's (a packages
+	 * layer, viewed in the prefix, adds files to those same directories) */
+	const struct entry *se = plan_entry(w->p, ER_SYSROOT);
+	char *store_root = se ? str_printf("%s/store/%s/root%s%s", w->h->home, se->name, rr ? "/" : "", rr ? rr : "")
+			      : rr ? path_join(w->sysroot, rr) : strdup(w->sysroot);
+	char *root = str_printf("%s/targets/%s/sysroot%s%s", w->h->home, t->name, rr ? "/" : "", rr ? rr : "");
+	char *qemu = str_printf("qemu-%s-static", t->arch->qemu);
+	char *seen[8] = {NULL};
+	size_t nseen = 0;
+	struct buf b, lp;
+	int rc = 0;
+	buf_init(&b);
+	buf_init(&lp);
+	if (!name || !store_root || !root || !qemu) {
+		rc = gotc_fail(w->h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* glibc's search order: the multiarch dirs, then lib64 and lib */
+	char *dirs[] = {str_printf("/lib/%s", triple), str_printf("/usr/lib/%s", triple),
+			strdup("/lib64"), strdup("/usr/lib64"), strdup("/lib"), strdup("/usr/lib")};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *in = dirs[i] ? str_printf("%s%s", store_root, dirs[i]) : NULL;
+		char *real = in && is_dir(in) ? realpath(in, NULL) : NULL;
+		bool dup = false;
+		for (size_t k = 0; real && k < nseen && !dup; k++)
+			dup = strcmp(seen[k], real) == 0;
+		if (real && !dup && nseen < 8) {
+			seen[nseen++] = real;
+			buf_printf(&lp, "%s%s", lp.len ? ":" : "", dirs[i]);
+		} else {
+			free(real);
+		}
+		free(in);
+		free(dirs[i]);
+	}
+	buf_printf(&b,
+		   "#!/bin/sh\n"
+		   "# gotc: %s for target %s.\n"
+		   "# Runs a linux/%s program under %s with the target's sysroot as\n"
+		   "# its library root; the loader searches only the sysroot's\n"
+		   "# own library directories.  go run and go test find it on PATH when GOARCH is\n"
+		   "# not the host's; otherwise pass it: go test -exec %s\n"
+		   "if [ $# -eq 0 ]; then echo 'usage: %s PROGRAM [ARGS...]' >&2; exit 2; fi\n"
+		   "if ! command -v %s >/dev/null 2>&1; then\n"
+		   "\techo '%s: %s is not on PATH (apt-get install qemu-user-static)' >&2; exit 127\n"
+		   "fi\n"
+		   "exec %s -L ",
+		   name, t->name, t->arch->goarch, qemu, name, name, qemu, name, qemu, qemu);
+	quote_sh(&b, root);
+	buf_puts(&b, " -U LD_PRELOAD");
+	if (lp.len) {
+		buf_puts(&b, " -E ");
+		char *e = str_printf("LD_LIBRARY_PATH=%s", lp.s);
+		quote_sh(&b, e ? e : "");
+		free(e);
+	}
+	buf_puts(&b, " \"$@\"\n");
+	rc = b.oom || lp.oom ? gotc_fail(w->h, -ENOMEM, "out of memory") : write_script(w->h, w->bindir, name, b.s);
+out:
+	for (size_t k = 0; k < nseen; k++)
+		free(seen[k]);
+	buf_free(&b);
+	buf_free(&lp);
+	free(name);
+	free(store_root);
+	free(root);
+	free(qemu);
+	return rc;
+}
+
 static int link_to(gotc_t *h, const char *target, const char *dir, const char *name)
 {
 	char *p = path_join(dir, name);
@@ -436,6 +520,8 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 			goto out;
 		struct wctx w = {h, p, tcroot, sysroot, bindir, NULL};
 		rc = make_wrappers(&w);
+		if (!rc)
+			rc = exec_wrapper(&w);
 		free(w.resource_dir);
 		if (rc || (rc = link_to(h, goroot, root, "goroot")) ||
 		    (!pe && (rc = link_to(h, sysroot, root, "sysroot"))) ||

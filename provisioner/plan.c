@@ -125,6 +125,8 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 	buf_init(&b);
 	key_str(&b, "store_format", GOTC_STORE_FORMAT);
 	key_str(&b, "target", p->rs.t->hash);
+	/* what the prefix holds besides links (a new file: a new layout) */
+	key_str(&b, "layout", "go_linux_exec");
 	for (int i = 0; i < p->nentries; i++)
 		key_str(&b, "entry", p->entries[i].name);
 	for (int i = 0; i < TR__COUNT; i++)

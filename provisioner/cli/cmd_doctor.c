@@ -422,12 +422,16 @@ static int check_binary(struct doctor *d, const char *what, const char *bin, con
 		return row(d, name, ST_SKIP, "no %s on PATH and no binfmt_misc entry (install the "
 			   "package that has it: qemu-user-static on Debian and Ubuntu)",
 			   getenv("GOTC_QEMU") ? getenv("GOTC_QEMU") : "qemu");
-	const char *lp = getenv("GOTC_QEMU_LD_PREFIX");
-	char *argv_q[] = {d->runner, (char *)"-L", (char *)(lp ? lp : "/"), (char *)"-E",
-			  (char *)"LD_LIBRARY_PATH=/lib", (char *)bin, NULL};
+	/* under qemu: through the prefix's go_linux_GOARCH_exec, as go test does */
+	const char *pre = getenv("GOTC_PREFIX");
+	char *wrap = pre ? str_printf("%s/bin/go_linux_%s_exec", pre, d->t->arch->goarch) : NULL;
+	char *argv_q[] = {wrap, (char *)bin, NULL};
 	char *argv_n[] = {(char *)bin, NULL};
 	char *out = NULL;
+	if (d->runner && !wrap)
+		return -ENOMEM;
 	int st = run(d->runner ? argv_q : argv_n, d->dir, RUN_TIMEOUT, &out);
+	free(wrap);
 	if (!out)
 		return -ENOMEM;
 	if (st == 0 && strcmp(out, want) == 0) {

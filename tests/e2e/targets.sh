@@ -39,7 +39,7 @@ for t in $targets; do
 	run_in_env() {
 		env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" \
 			sh -c ". \"\$(\"$GOTC_BIN\" env $t)\" && cd \"$w/$1\" && go build -o probe-bin . && \
-			\$GOTC_QEMU -L \"\$GOTC_QEMU_LD_PREFIX\" -E LD_LIBRARY_PATH=/lib ./probe-bin" \
+			go_linux_\${GOARCH}_exec ./probe-bin" \
 			>"$w/$1.out" 2>&1
 	}
 	# run_cmd DIR CMD: a command in the env, in $w/DIR; output in $w/DIR.out

@@ -84,7 +84,7 @@ run_probe() {
 	cp -R "$ROOT/tests/e2e/$2" "$w/"
 	env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" GOTC_PATH="$S" GOTC_CONFIG="$GOTC_CONFIG" \
 		sh -c ". \"\$(\"$GOTC_BIN\" env $1)\" && cd \"$w/$2\" && go build -o probe-bin . && \
-		\$GOTC_QEMU -L \"\$GOTC_QEMU_LD_PREFIX\" -E LD_LIBRARY_PATH=/lib ./probe-bin" >"$w/$2.out" 2>&1
+		go_linux_\${GOARCH}_exec ./probe-bin" >"$w/$2.out" 2>&1
 }
 vcode() { sed -n 's/^#define LINUX_VERSION_CODE //p' "$1"; }
 
