@@ -15,7 +15,7 @@ CORE_OBJ := $(CORE_SRC:provisioner/%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:provisioner/cli/%.c=$(BUILD)/%.o)
 # The front end links libc and inih only (see cli_front.c).
 FRONT_OBJ := $(BUILD)/cli_front.o $(BUILD)/cli_usage.o $(BUILD)/cli_hint.o $(BUILD)/mirror_apt.o $(BUILD)/cmd_env.o $(BUILD)/cmd_exec.o $(BUILD)/config.o $(BUILD)/util_err.o $(BUILD)/env_files.o \
-	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o
+	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o $(BUILD)/gomod_guard.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -58,7 +58,7 @@ const struct cmd cli_commands[] = {
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
 	 "                     gotc install --from-bundle FILE\n", CMD_ARGS_INSTALLED},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
-	 "[--format=FORMAT | --fish] TARGET\n"
+	 "[--check] [--format=FORMAT | --fish] TARGET\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"
 	 "                    . \"$(gotc env TARGET)\"   (sh, bash, zsh, dash, ksh)\n"
 	 "  --fish        the path of the fish env file: source (gotc env --fish TARGET)\n"
@@ -66,9 +66,15 @@ const struct cmd cli_commands[] = {
 	 "                json, make, github (for $GITHUB_ENV), github-path (for\n"
 	 "                $GITHUB_PATH), cmake (a toolchain file), meson (a cross file)\n"
 	 "  loading an env undoes the one loaded before (its variables and PATH\n"
-	 "  entries); gotc_deactivate undoes it\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
+	 "  entries); gotc_deactivate undoes it\n"
+	 "  --check       first check the Go module holding the working directory:\n"
+	 "                refuse (exit 2) if its go.mod needs a newer Go than TARGET's\n",
+	 CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
-	 "TARGET [--] COMMAND [ARGS...]\n", CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
+	 "TARGET [--] COMMAND [ARGS...]\n"
+	 "  refuses (exit 2), before running anything, when the go.mod of the module\n"
+	 "  holding the working directory needs a newer Go than TARGET's\n",
+	 CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"which", "print the path of a tool in an installed target's environment", cmd_which,
 	 "TOOL [TARGET]\n"
 	 "  TOOL          go, cc, c++, ar or pkg-config: what a build in the target's\n"

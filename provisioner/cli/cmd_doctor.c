@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gomod.h"
 #include "plan.h"
 #include "instance_record.h"
 #include "install.h"
@@ -614,7 +615,10 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 	struct doctor d;
 	memset(&d, 0, sizeof(d));
 	d.cli = cli;
-	int rc = cli_load_check_target(cli, name, NULL, &d.t, &d.sysroot);
+	/* a module here that needs a newer Go: refuse before building anything */
+	int rc = gomod_guard(&cli->h, name);
+	if (!rc)
+		rc = cli_load_check_target(cli, name, NULL, &d.t, &d.sysroot);
 	if (rc)
 		return cli_error(cli, rc);
 	const char *tmp = getenv("TMPDIR");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gomod.h"
 #include "env.h"
 #include "install.h"
 #include "util.h"
@@ -47,15 +48,18 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 					     {"fish", no_argument, NULL, 'F'},
+					     {"check", no_argument, NULL, 'c'},
 					     {NULL, 0, NULL, 0}};
 	const char *format = NULL;
-	bool fish_path = false;
+	bool fish_path = false, check = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
 		if (o == 'f')
 			format = optarg;
 		else if (o == 'F')
 			fish_path = true;
+		else if (o == 'c')
+			check = true;
 		else
 			return usage("unknown option '%s'", argv[optind - 1]);
 	}
@@ -76,7 +80,12 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	int ex = EXIT_OK;
-	if (!is_file(path)) {
+	/* --check: the module here must fit the target's Go (gotc exec's guard) */
+	int rc = check && is_file(path) ? gomod_guard(&cli->h, name) : 0;
+	if (rc) {
+		fprintf(stderr, "%s%s\n", rc == GOTC_ERECIPE ? "" : "gotc env: ", cli->h.errbuf);
+		ex = rc == GOTC_ERECIPE ? EXIT_USAGE : EXIT_FAIL;
+	} else if (!is_file(path)) {
 		char *hint = hint_install(&cli->h, name);
 		fprintf(stderr, "gotc env: target '%s' is not installed in %s (%s)\n", name, cli->h.home,
 			hint ? hint : "");
@@ -87,7 +96,7 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	} else {
 		char *data = NULL;
 		size_t len = 0;
-		int rc = read_file(path, &data, &len);
+		rc = read_file(path, &data, &len);
 		if (rc) {
 			fprintf(stderr, "gotc env: %s: %s\n", path, strerror(-rc));
 			ex = EXIT_FAIL;

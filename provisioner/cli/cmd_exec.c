@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gomod.h"
 #include "install.h"
 #include "util.h"
 
@@ -34,7 +35,14 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		return usage("%s", "missing COMMAND after TARGET");
 	if (strchr(name, '/') || name[0] == '.')
 		return cli_not_a_name("exec", name);
-	int rc = env_apply(&cli->h, name);
+	/* a module that needs a newer Go: refuse before running anything */
+	int rc = gomod_guard(&cli->h, name);
+	if (rc == GOTC_ERECIPE) {
+		fprintf(stderr, "%s\n", cli->h.errbuf);
+		return EXIT_USAGE;
+	}
+	if (!rc)
+		rc = env_apply(&cli->h, name);
 	if (rc) {
 		fprintf(stderr, "gotc exec: %s\n", cli->h.errbuf);
 		return EXIT_FAIL;

@@ -22,7 +22,7 @@ check "CMD --help" 0
 out_has "show --help prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
 g env --help
 check "env --help (front end hands help to the core)" 0
-out_has "env --help prints usage" "usage: gotc env [--format=FORMAT | --fish] TARGET"
+out_has "env --help prints usage" "usage: gotc env [--check] [--format=FORMAT | --fish] TARGET"
 g help frobnicate
 check "help of an unknown command" 2 "gotc help: no command 'frobnicate' (see 'gotc help')"
 g frobnicate
