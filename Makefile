@@ -15,11 +15,11 @@ CORE_OBJ := $(CORE_SRC:provisioner/%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:provisioner/cli/%.c=$(BUILD)/%.o)
 # The front end links libc and inih only (see cli_front.c).
 FRONT_OBJ := $(BUILD)/cli_front.o $(BUILD)/cli_usage.o $(BUILD)/cli_hint.o $(BUILD)/mirror_apt.o $(BUILD)/cmd_env.o $(BUILD)/cmd_exec.o $(BUILD)/config.o $(BUILD)/util_err.o $(BUILD)/env_files.o \
-	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o $(BUILD)/gomod_guard.o
+	$(BUILD)/ini_strict.o $(BUILD)/util_str.o $(BUILD)/util_fs.o $(BUILD)/repo_dir.o $(BUILD)/gomod_guard.o $(BUILD)/project_ini.o $(BUILD)/cli_project.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
-MAN := man/gotc.1 man/gotc-recipe.5
+MAN := man/gotc.1 man/gotc-recipe.5 man/gotc-project.5
 
 .PHONY: all check check-deps unit clean install uninstall fuzz bench demo distclean
 
@@ -84,6 +84,7 @@ install: gotc
 	install -m 755 $(BUILD)/gotc-core $(DESTDIR)$(PREFIX)/libexec/gotc/gotc-core
 	install -m 644 man/gotc.1 $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1
 	install -m 644 man/gotc-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
+	install -m 644 man/gotc-project.5 $(DESTDIR)$(PREFIX)/share/man/man5/gotc-project.5
 	cp -R targets recipes keyrings $(DESTDIR)$(PREFIX)/share/gotc/
 	install -d $(DESTDIR)$(PREFIX)/share/gotc/tools
 	install -m 755 tools/update-pins $(DESTDIR)$(PREFIX)/share/gotc/tools/update-pins
@@ -92,7 +93,8 @@ install: gotc
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/libexec/gotc
 	rm -f $(DESTDIR)$(PREFIX)/bin/gotc $(DESTDIR)$(PREFIX)/share/man/man1/gotc.1 \
-		$(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5
+		$(DESTDIR)$(PREFIX)/share/man/man5/gotc-recipe.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/gotc-project.5
 	rm -rf $(DESTDIR)$(PREFIX)/share/gotc
 
 clean:

@@ -108,6 +108,15 @@ char **cli_target_names(gotc_t *h);
 int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **names, size_t n,
 		char ***out);
 
+/* Projects (cli_project.c; gotc.ini, see project.h).  cli_project_target: the
+ * instance a command means by target (NULL: the project's default target),
+ * with the project's Go; without a project, target itself (NULL: a usage
+ * error).  cli_project_targets: every target of the project (none: a usage
+ * error).  -1 if fine (*out malloc'd, or a strv), else the exit status of
+ * the error already printed. */
+int cli_project_target(struct cli *cli, const char *cmd, const char *target, char **out);
+int cli_project_targets(struct cli *cli, const char *cmd, char ***out);
+
 /* check/doctor: load the target file NAME (name or path) alone, without
  * resolving its recipes, and find its sysroot: sysroot_opt, else the
  * installed $GOTC_HOME/targets/NAME/sysroot, else NULL.  Caller frees both

@@ -30,6 +30,7 @@ const struct cmd cli_commands[] = {
 	 "                installed instance: that target and the recipes it composes\n", CMD_ARGS_TARGETS},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] [--go VERSION] [--reinstall] TARGET...\n"
+	 "       gotc install [-j N] [--offline]     (in a project: its targets)\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
 	 "       gotc install --from-bundle FILE [TARGET...]\n"
 	 "  -j, --jobs N  parallel downloads (default 4, or [fetch] jobs)\n"
@@ -47,6 +48,7 @@ const struct cmd cli_commands[] = {
 	 "                entry is verified against its manifest first\n", CMD_ARGS_TARGETS},
 	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
 	 "[-o FILE] [--offline] [--go VERSION] TARGET...\n"
+	 "       gotc lock [-o FILE] [--offline]     (in a project: its targets)\n"
 	 "  -o, --output FILE  write FILE (default gotc.lock; '-' for stdout)\n"
 	 "  --go VERSION  lock each TARGET as the instance TARGET@goVERSION\n"
 	 "  artifacts whose size no recipe gives are downloaded to learn it\n", CMD_ARGS_TARGETS},
@@ -58,7 +60,8 @@ const struct cmd cli_commands[] = {
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
 	 "                     gotc install --from-bundle FILE\n", CMD_ARGS_INSTALLED},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
-	 "[--check] [--format=FORMAT | --fish] TARGET\n"
+	 "[--check] [--format=FORMAT | --fish] [TARGET]\n"
+	 "  without TARGET: the default target of the project (gotc.ini)\n"
 	 "  without --format: the path of the POSIX sh env file, for\n"
 	 "                    . \"$(gotc env TARGET)\"   (sh, bash, zsh, dash, ksh)\n"
 	 "  --fish        the path of the fish env file: source (gotc env --fish TARGET)\n"
@@ -72,6 +75,9 @@ const struct cmd cli_commands[] = {
 	 CMD_ARGS_INSTALLED | CMD_ARGS_ONE},
 	{"exec", "run a command in a target's environment, without a shell", cmd_exec,
 	 "TARGET [--] COMMAND [ARGS...]\n"
+	 "       gotc exec [-t TARGET] -- COMMAND [ARGS...]   (in a project)\n"
+	 "  -t TARGET     that target, with the project's Go; without -t: the\n"
+	 "                project's default target (see gotc-project(5))\n"
 	 "  refuses (exit 2), before running anything, when the go.mod of the module\n"
 	 "  holding the working directory needs a newer Go than TARGET's\n",
 	 CMD_ARGS_INSTALLED | CMD_ARGS_ONE},

@@ -65,21 +65,29 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	}
 	if (fish_path && format)
 		return usage("--fish and --format do not go together");
-	if (argc - optind != 1)
-		return usage("%s", optind >= argc ? "missing TARGET" : "expected one TARGET");
-	const char *name = argv[optind];
+	if (argc - optind > 1)
+		return usage("%s", "expected one TARGET");
 	const char *file = env_file_name(format ? format : fish_path ? "fish" : "sh");
 	if (!file)
 		return usage("unknown format '%s' (sh, fish, json, make, github, github-path, cmake, meson)",
 			     format);
-	if (strchr(name, '/') || name[0] == '.')
-		return cli_not_a_name("env", name);
+	char *pname = NULL; /* no TARGET: the project's default */
+	int ex = optind < argc ? -1 : cli_project_target(cli, "env", NULL, &pname);
+	if (ex >= 0)
+		return ex;
+	const char *name = pname ? pname : argv[optind];
+	if (strchr(name, '/') || name[0] == '.') {
+		ex = cli_not_a_name("env", name);
+		free(pname);
+		return ex;
+	}
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
 	if (!path) {
 		fprintf(stderr, "gotc env: out of memory\n");
+		free(pname);
 		return EXIT_FAIL;
 	}
-	int ex = EXIT_OK;
+	ex = EXIT_OK;
 	/* --check: the module here must fit the target's Go (gotc exec's guard) */
 	int rc = check && is_file(path) ? gomod_guard(&cli->h, name) : 0;
 	if (rc) {
@@ -108,5 +116,6 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		free(data);
 	}
 	free(path);
+	free(pname);
 	return ex;
 }

@@ -21,18 +21,9 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 	return rc;
 }
 
-int cmd_exec(struct cli *cli, int argc, char **argv)
+/* Run cmd in the env of the installed target (or instance) name. */
+static int run_in(struct cli *cli, const char *name, char **cmd)
 {
-	int i = 1;
-	if (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0)
-		return usage("unknown option '%s'", argv[i]);
-	if (i >= argc)
-		return usage("%s", "missing TARGET");
-	const char *name = argv[i++];
-	if (i < argc && strcmp(argv[i], "--") == 0)
-		i++;
-	if (i >= argc)
-		return usage("%s", "missing COMMAND after TARGET");
 	if (strchr(name, '/') || name[0] == '.')
 		return cli_not_a_name("exec", name);
 	/* a module that needs a newer Go: refuse before running anything */
@@ -48,7 +39,40 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	fflush(stdout);
-	execvp(argv[i], argv + i);
-	fprintf(stderr, "gotc exec: %s: %s\n", argv[i], strerror(errno));
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "gotc exec: %s: %s\n", cmd[0], strerror(errno));
 	return errno == ENOENT ? 127 : 126;
+}
+
+int cmd_exec(struct cli *cli, int argc, char **argv)
+{
+	int i = 1, ex;
+	const char *target = NULL;
+	bool project = false;
+	/* exec TARGET [--] CMD; in a project also exec [-t TARGET] -- CMD */
+	if (i < argc && strcmp(argv[i], "-t") == 0) {
+		if (i + 1 >= argc)
+			return usage("%s", "-t needs a TARGET");
+		target = argv[i + 1];
+		project = true;
+		i += 2;
+	} else if (i < argc && strcmp(argv[i], "--") == 0) {
+		project = true;
+	} else if (i < argc && argv[i][0] == '-') {
+		return usage("unknown option '%s'", argv[i]);
+	} else if (i < argc) {
+		target = argv[i++];
+	}
+	if (!project && !target)
+		return usage("%s", "missing TARGET");
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc)
+		return usage("%s", "missing COMMAND after TARGET");
+	char *name = NULL;
+	if (project && (ex = cli_project_target(cli, "exec", target, &name)) >= 0)
+		return ex;
+	ex = run_in(cli, name ? name : target, argv + i);
+	free(name);
+	return ex;
 }

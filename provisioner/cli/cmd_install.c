@@ -43,15 +43,22 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	if (cli->h.reinstall && (locked || bundle))
 		return cli_usage_error(c, "--reinstall takes TARGET names, not --%s",
 				       locked ? "locked" : "from-bundle");
-	if (optind >= argc && !locked && !bundle)
-		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
 	if (go && (locked || bundle))
 		return cli_usage_error(c, "--go does not go with --%s (the lock or bundle names its "
 				       "instances)", locked ? "locked" : "from-bundle");
 	size_t n = (size_t)(argc - optind);
 	char **names = NULL, **args = NULL;
-	if ((ex = cli_with_go(cli, c, go, argv + optind, n, &args)) >= 0)
+	if (!n && !locked && !bundle) {
+		/* no TARGET: the targets of the project (gotc.ini), with its Go */
+		if (go)
+			return cli_usage_error(c, "--go needs a TARGET (a project's Go is go = in its "
+					       "gotc.ini)");
+		if ((ex = cli_project_targets(cli, "install", &args)) >= 0)
+			return ex;
+		n = strv_len(args);
+	} else if ((ex = cli_with_go(cli, c, go, argv + optind, n, &args)) >= 0) {
 		return ex;
+	}
 	int rc = locked ? lock_install(&cli->h, locked, args, n)
 		 : bundle ? bundle_install(&cli->h, bundle, args, n)
 			  : install_targets(&cli->h, args, n, &names);

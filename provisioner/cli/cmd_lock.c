@@ -28,12 +28,19 @@ int cmd_lock(struct cli *cli, int argc, char **argv)
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error(c, "missing TARGET (see 'gotc targets')");
 	char **names = NULL;
 	size_t n = (size_t)(argc - optind);
-	if ((ex = cli_with_go(cli, c, go, argv + optind, n, &names)) >= 0)
+	if (!n) {
+		/* no TARGET: the targets of the project (gotc.ini), with its Go */
+		if (go)
+			return cli_usage_error(c, "--go needs a TARGET (a project's Go is go = in its "
+					       "gotc.ini)");
+		if ((ex = cli_project_targets(cli, "lock", &names)) >= 0)
+			return ex;
+		n = strv_len(names);
+	} else if ((ex = cli_with_go(cli, c, go, argv + optind, n, &names)) >= 0) {
 		return ex;
+	}
 	struct buf b;
 	buf_init(&b);
 	int rc = lock_render(&cli->h, names, n, &b);

@@ -22,7 +22,7 @@ check "CMD --help" 0
 out_has "show --help prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
 g env --help
 check "env --help (front end hands help to the core)" 0
-out_has "env --help prints usage" "usage: gotc env [--check] [--format=FORMAT | --fish] TARGET"
+out_has "env --help prints usage" "usage: gotc env [--check] [--format=FORMAT | --fish] [TARGET]"
 g help frobnicate
 check "help of an unknown command" 2 "gotc help: no command 'frobnicate' (see 'gotc help')"
 g frobnicate
@@ -61,11 +61,11 @@ check "exec: options after TARGET belong to the command line" 1 "gotc exec: targ
 g targets --bogus
 check "targets with a bad option" 2 "gotc targets: unknown option '--bogus'"
 g install
-check "install without TARGET" 2 "gotc install: missing TARGET (see 'gotc targets')"
+check "install without TARGET (and no project file)" 2 "gotc install: missing TARGET (see 'gotc targets'; or write a gotc.ini project file, see gotc-project(5))"
 g install -j 0 test-arm64
 check "install -j 0" 2 "gotc install: --jobs takes a number from 1 to 16, not '0'"
 g env
-check "env without TARGET" 2 "gotc env: missing TARGET"
+check "env without TARGET (and no project file)" 2 "gotc env: missing TARGET (and no gotc.ini project file here or above)"
 g exec
 check "exec without TARGET" 2 "gotc exec: missing TARGET"
 g exec test-arm64
