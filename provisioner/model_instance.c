@@ -18,19 +18,8 @@ struct component {
 	const char *what;
 };
 
-/* MAJOR.MINOR or MAJOR.MINOR.PATCH, digits only. */
-static bool go_version_ok(const char *v)
-{
-	int dots = 0;
-	if (!version_valid(v) || strlen(v) > 20)
-		return false;
-	for (; *v; v++)
-		dots += *v == '.';
-	return dots == 1 || dots == 2;
-}
-
 static const struct component components[] = {
-	{"go", offsetof(struct instance, go), go_version_ok, "a Go version like 1.24 or 1.24.4"},
+	{"go", offsetof(struct instance, go), go_release_valid, "a Go version like 1.24 or 1.24.4"},
 };
 #define NCOMP (sizeof(components) / sizeof(components[0]))
 

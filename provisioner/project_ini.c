@@ -29,17 +29,6 @@ static void *p_section(struct ini_ctx *c, const char *sect, int line, const char
 	return c->user;
 }
 
-/* 1.24 or 1.24.4 */
-static bool go_ok(const char *v)
-{
-	int dots = 0;
-	if (!version_valid(v) || strlen(v) > 20)
-		return false;
-	for (; *v; v++)
-		dots += *v == '.';
-	return dots == 1 || dots == 2;
-}
-
 /* NAME or REPO/NAME: letters, digits, . _ + -, not starting with . or - */
 static bool name_ok(const char *s)
 {
@@ -80,7 +69,7 @@ int project_read(gotc_t *h, const char *path, const char *data, size_t len, stru
 	int rc = ini_read(&c, data, len);
 	if (!rc && !c.nsects)
 		rc = ini_error(&c, 1, "no [project] section (a project file holds [project] with targets = ...)");
-	if (!rc && f.go && !go_ok(f.go))
+	if (!rc && f.go && !go_release_valid(f.go))
 		rc = ini_error(&c, ini_key_line(&c, "project", "go"),
 			       "go: expected a Go version like 1.24 or 1.24.4, got '%s'", f.go);
 	for (size_t i = 0; !rc && f.targets && f.targets[i]; i++) {

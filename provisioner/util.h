@@ -50,6 +50,8 @@ int version_cmp(const char *a, const char *b);
 int version_cmp_prefix(const char *a, const char *b);
 /* 1 if s is digits separated by single dots, with an optional -suffix of [A-Za-z0-9.+~]. */
 bool version_valid(const char *s);
+/* A Go release as a user chooses one: MAJOR.MINOR (1.24) or MAJOR.MINOR.PATCH. */
+bool go_release_valid(const char *v);
 
 /* Files. All return 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);

@@ -247,6 +247,16 @@ int version_cmp_prefix(const char *a, const char *b)
 	return version_cmp(cut, b);
 }
 
+bool go_release_valid(const char *v)
+{
+	int dots = 0;
+	if (!version_valid(v) || strlen(v) > 20)
+		return false;
+	for (; *v; v++)
+		dots += *v == '.';
+	return dots == 1 || dots == 2;
+}
+
 bool version_valid(const char *s)
 {
 	if (!isdigit((unsigned char)*s))
