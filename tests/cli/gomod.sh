@@ -4,10 +4,7 @@
 # (the fixture target's Go says go1.19.8); gotc env alone never reads go.mod.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
-FX="$TMPROOT/fx"
-build_fixtures "$FX"
-start_server "$FX/www"
-export GOTC_TEST_PATH="$FX/search"
+serve_fixtures
 fresh; mirror_config
 g -q install fix-gcc
 check "install the fixture target" 0

@@ -3,10 +3,7 @@
 # project's targets and Go; strict validation; the walk up stops at .git.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
-FX="$TMPROOT/fx"
-build_fixtures "$FX"
-start_server "$FX/www"
-export GOTC_TEST_PATH="$FX/search"
+serve_fixtures
 # in_dir DIR ARGS...: run gotc in DIR
 in_dir() { _d=$1; shift; (cd "$_d" && ${GOTC_WRAP:-} "$GOTC_BIN" "$@") >"$T/out" 2>"$T/err"; rc=$?; }
 
