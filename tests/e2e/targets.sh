@@ -5,6 +5,10 @@
 # profile files, run it under qemu-user-static and check its output.
 # Debian-musl targets: the C++ probe must be refused with the clear message and
 # the C-only probe must build (static) and run.
+# On debian12-arm64 (GOTC_E2E_GOTEST) `go test` runs a cgo module that needs
+# Go 1.22 through go_linux_GOARCH_exec, with the target's Go and, on
+# GOTC_E2E_GO122 (debian12-arm64), as TARGET@go1.22 too (sharing the
+# toolchain and sysroot entries, with its own GOCACHE).
 # GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
 # GOTC_DEB_CACHE (default /var/cache/gotc-test/debs) between runs.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
@@ -13,6 +17,11 @@ started=$(date +%s)
 serve_debian_mirror
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"
+# the go test probe (a long build) runs once, on one toolchain, with the
+# target's Go and with the second Go (GOTC_E2E_GOTEST / GOTC_E2E_GO122 widen it)
+GOTEST_TARGETS=${GOTC_E2E_GOTEST:-debian12-arm64}
+GO122_TARGETS=${GOTC_E2E_GO122:-debian12-arm64}
+case $(uname -m) in x86_64) hostgoarch=amd64 ;; aarch64) hostgoarch=arm64 ;; *) hostgoarch=$(uname -m) ;; esac
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//')}
 matrix=
 bundled=
@@ -106,6 +115,55 @@ C=4"
 			res=fail
 			notok "$t: static cgo -lm" "$(tail -15 "$w/static-lm.out")"
 		fi
+	esac
+	# go test of a cgo module that needs Go 1.22 (range over int, per-iteration
+	# loop variables) through the target's go_linux_GOARCH_exec, with the
+	# target's Go and, on the targets of GOTC_E2E_GO122, with --go 1.22 too
+	case " $GOTEST_TARGETS " in *" $t "*)
+		for inst in $t $(case " $GO122_TARGETS " in *" $t "*) echo "$t@go1.22" ;; esac); do
+			gstart=$(date +%s)
+			if [ "$inst" != "$t" ]; then
+				g -q install "$t" --go 1.22
+				if [ "$rc" -ne 0 ]; then
+					res=fail
+					notok "$inst: install" "$(cat "$T/err")"
+					continue
+				fi
+				# both instances share the toolchain and sysroot entries
+				same=yes
+				for l in toolchain sysroot; do
+					[ "$(readlink "$GOTC_HOME/targets/$t/$l")" = "$(readlink "$GOTC_HOME/targets/$inst/$l")" ] || same=no
+				done
+				gc1=$("$GOTC_BIN" env --format=json "$t" | grep '"GOCACHE"')
+				gc2=$("$GOTC_BIN" env --format=json "$inst" | grep '"GOCACHE"')
+				if [ $same = yes ] && [ -n "$gc1" ] && [ "$gc1" != "$gc2" ]; then
+					ok "$inst: shares $t's toolchain and sysroot store entries, has its own GOCACHE"
+				else
+					res=fail
+					notok "$inst: shared entries, own GOCACHE" "$(ls -l "$GOTC_HOME/targets/$t/" "$GOTC_HOME/targets/$inst/") $gc1 $gc2"
+				fi
+			fi
+			cp -R "$ROOT/tests/e2e/go122" "$w/go122-$inst"
+			# go test uses go_linux_GOARCH_exec by itself for another GOARCH; on the host's own, -exec
+			xflag=
+			[ "$goarch" = "$hostgoarch" ] && xflag="-exec go_linux_${goarch}_exec"
+			env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" \
+				sh -c ". \"\$(\"$GOTC_BIN\" env $inst)\" && cd \"$w/go122-$inst\" && go version && go test -count=1 -v $xflag ." \
+				>"$w/go122-$inst.out" 2>&1
+			grc=$?
+			gv=$(sed -n 's/^go version \(go[0-9.]*\) .*/\1/p' "$w/go122-$inst.out")
+			if [ $grc -eq 0 ] && grep -qx 'closures: 0 1 2' "$w/go122-$inst.out" &&
+				grep -q "^cgo: \[0 2 4\] on linux/$goarch, LD_LIBRARY_PATH=/" "$w/go122-$inst.out"; then
+				ok "$inst: go test of a go 1.22 cgo module through go_linux_${goarch}_exec ($gv): closures 0 1 2"
+				gres=pass
+			else
+				res=fail
+				gres=fail
+				notok "$inst: go test of the go 1.22 module ($gv)" "$(tail -15 "$w/go122-$inst.out")"
+			fi
+			matrix="$matrix
+# gotest $t $gv $gres ($(($(date +%s) - gstart)) s)"
+		done
 	esac
 	matrix="$matrix
 # matrix $t $res ($(($(date +%s) - tstart)) s)"

@@ -1,0 +1,3 @@
+module gotc.invalid/go122
+
+go 1.22
