@@ -5,10 +5,10 @@
 # profile files, run it under qemu-user-static and check its output.
 # Debian-musl targets: the C++ probe must be refused with the clear message and
 # the C-only probe must build (static) and run.
-# On debian12-arm64 (GOTC_E2E_GOTEST) `go test` runs a cgo module that needs
-# Go 1.22 through go_linux_GOARCH_exec, with the target's Go and, on
-# GOTC_E2E_GO122 (debian12-arm64), as TARGET@go1.22 too (sharing the
-# toolchain and sysroot entries, with its own GOCACHE).
+# On debian12-arm64 (GOTC_E2E_GO122) `go test` runs a cgo module that needs
+# Go 1.22 through go_linux_GOARCH_exec as TARGET@go1.22 (sharing the
+# toolchain and sysroot entries, with its own GOCACHE); on the targets of
+# GOTC_E2E_GOTEST (none by default) with the target's own Go too.
 # GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
 # GOTC_DEB_CACHE (default /var/cache/gotc-test/debs) between runs.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
@@ -18,8 +18,8 @@ serve_debian_mirror
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"
 # the go test probe (a long build) runs once, on one toolchain, with the
-# target's Go and with the second Go (GOTC_E2E_GOTEST / GOTC_E2E_GO122 widen it)
-GOTEST_TARGETS=${GOTC_E2E_GOTEST:-debian12-arm64}
+# second Go (GOTC_E2E_GO122 widens it; GOTC_E2E_GOTEST adds the target's Go)
+GOTEST_TARGETS=${GOTC_E2E_GOTEST:-}
 GO122_TARGETS=${GOTC_E2E_GO122:-debian12-arm64}
 case $(uname -m) in x86_64) hostgoarch=amd64 ;; aarch64) hostgoarch=arm64 ;; *) hostgoarch=$(uname -m) ;; esac
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//')}
@@ -119,8 +119,9 @@ C=4"
 	# go test of a cgo module that needs Go 1.22 (range over int, per-iteration
 	# loop variables) through the target's go_linux_GOARCH_exec, with the
 	# target's Go and, on the targets of GOTC_E2E_GO122, with --go 1.22 too
-	case " $GOTEST_TARGETS " in *" $t "*)
-		for inst in $t $(case " $GO122_TARGETS " in *" $t "*) echo "$t@go1.22" ;; esac); do
+	case " $GOTEST_TARGETS $GO122_TARGETS " in *" $t "*)
+		for inst in $(case " $GOTEST_TARGETS " in *" $t "*) echo "$t" ;; esac) \
+			$(case " $GO122_TARGETS " in *" $t "*) echo "$t@go1.22" ;; esac); do
 			gstart=$(date +%s)
 			if [ "$inst" != "$t" ]; then
 				g -q install "$t" --go 1.22
