@@ -135,9 +135,10 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 	int rc = mkdir_p(dest, 0755);
 	if (rc) {
 		rc = gotc_fail(h, rc, "mkdir %s: %s", dest, strerror(-rc));
-	} else if (!(rc = follow_open(h, &f, a, final_only))) {
-		/* the declared size, else (an unsized source is fetched whole and
-		 * verified before this) the file's */
+	} else if (!(rc = follow_open(h, &f, a, final_only || !a->src->size))) {
+		/* the declared size, else (an unsized source is not followed while
+		 * it downloads: it is unpacked once whole and verified) the file's,
+		 * so its limit never depends on how far the download had got */
 		struct stat st;
 		uint64_t asize = a->src->size ? a->src->size
 				 : stat(a->cache_path, &st) == 0 ? (uint64_t)st.st_size

@@ -156,12 +156,12 @@ no_staging "no staging left after an unsafe archive"
 # --- a member name longer than the file system allows: the error keeps its
 # reason, nothing is left in staging; stale staging is reported and removed
 python3 - "$FX/www/go-long.tar.gz" "$FX/src/go/go/bin/go" <<'P'
-import io, sys, tarfile
+import io, os, sys, tarfile
 t = tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT)
 def add(name, data, mode=0o644):
     ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = mode; t.addfile(ti, io.BytesIO(data))
 add("go/bin/go", open(sys.argv[2], "rb").read(), 0o755)
-add("go/zeros", b"\0" * (8 << 20))
+add("go/blob", os.urandom(2 << 20))  # incompressible: under any unpack ratio
 add("go/" + "/".join(["d" * 200] * 30) + "/f", b"x")
 t.close()
 P
