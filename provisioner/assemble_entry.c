@@ -148,6 +148,7 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 			.include = a->src->include,
 			.strip = a->src->strip,
 			.fix_abs_symlinks = fix_abs,
+			.exclusive = true,
 			.read_fn = follow_read,
 			.read_ctx = &f,
 			.read_fd = f.fd,
@@ -247,15 +248,53 @@ static int layer_dir(gotc_t *h, const char *from, const char *to)
 	return rc;
 }
 
-static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e, bool final_only)
+/* Where artifact a of e unpacks inside the stage.  A sysroot carried inside
+ * a toolchain archive is unpacked aside (tmp) and only its sysroot directory
+ * kept; kernel sources go to kernel/. */
+static bool from_toolchain(const struct entry *e)
 {
-	char *stage = NULL, *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL;
-	char *hinfo = NULL;
-	const struct recipe *r = e->recipe;
-	bool from_toolchain = e->role == ER_SYSROOT && r->kind == RK_TOOLCHAIN;
-	int rc = store_stage(h, e->name, &stage);
+	return e->role == ER_SYSROOT && e->recipe->kind == RK_TOOLCHAIN;
+}
+
+int entry_stage(gotc_t *h, const struct entry *e, char **stage)
+{
+	int rc = store_stage(h, e->name, stage);
 	if (rc)
 		return rc;
+	static const char *const sub[] = {"root", "tmp", "kernel"};
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		if (i == 0 && from_toolchain(e))
+			continue; /* root/ is the toolchain's sysroot, renamed in */
+		char *d = path_join(*stage, sub[i]);
+		if (!d || mkdir(d, 0755) < 0)
+			rc = gotc_fail(h, d ? -errno : -ENOMEM, "mkdir %s: %s", d ? d : *stage, strerror(errno));
+		free(d);
+	}
+	if (rc) {
+		rm_rf(*stage);
+		free(*stage);
+		*stage = NULL;
+	}
+	return rc;
+}
+
+int entry_unpack(gotc_t *h, const struct entry *e, size_t i, const char *stage, bool final_only)
+{
+	const struct artifact *a = &e->arts[i];
+	const char *sub = a->is_kernel ? "kernel" : from_toolchain(e) ? "tmp" : "root";
+	char *dir = path_join(stage, sub);
+	int rc = dir ? unpack_into(h, a, dir, a->is_kernel || e->role == ER_SYSROOT || e->role == ER_PACKAGES,
+				   final_only)
+		     : gotc_fail(h, -ENOMEM, "out of memory");
+	free(dir);
+	return rc;
+}
+
+int entry_finish(gotc_t *h, const struct plan *p, const struct entry *e, const char *stage)
+{
+	char *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL, *hinfo = NULL;
+	const struct recipe *r = e->recipe;
+	int rc = 0;
 	root = path_join(stage, "root");
 	tmp = path_join(stage, "tmp");
 	ktmp = path_join(stage, "kernel");
@@ -264,23 +303,7 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = e->name, .msg = "assemble"};
-	gotc_emit(h, &ev);
-	/* A sysroot carried inside a toolchain archive: unpack the toolchain
-	 * aside and keep only its sysroot directory. */
-	const char *main_dir = from_toolchain ? tmp : root;
-	if (!from_toolchain && (rc = mkdir_p(root, 0755))) {
-		rc = gotc_fail(h, rc, "mkdir %s: %s", root, strerror(-rc));
-		goto out;
-	}
-	for (size_t i = 0; i < e->narts; i++) {
-		const struct artifact *a = &e->arts[i];
-		if (a->is_kernel)
-			continue;
-		if ((rc = unpack_into(h, a, main_dir, e->role == ER_SYSROOT || e->role == ER_PACKAGES, final_only)))
-			goto out;
-	}
-	if (from_toolchain) {
+	if (from_toolchain(e)) {
 		char *sys = path_join(tmp, r->sysroot_dir);
 		struct stat sst;
 		if (!sys || lstat(sys, &sst) < 0 || !S_ISDIR(sst.st_mode)) {
@@ -299,16 +322,13 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 		const struct recipe *k = e->kernel;
 		const char *sysinc_rel = r->include ? r->include : "usr/include";
 		char *kinc = NULL, *sysinc = path_join(root, sysinc_rel);
-		for (size_t i = 0; !rc && i < e->narts; i++)
-			if (e->arts[i].is_kernel)
-				rc = unpack_into(h, &e->arts[i], ktmp, true, final_only);
-		if (!rc && strcmp(k->method, "headers_install") == 0) {
+		if (strcmp(k->method, "headers_install") == 0) {
 			char *out = path_join(stage, "khdr");
 			rc = out ? headers_install(h, ktmp, p->rs.t->arch->kernel_arch, out)
 				 : gotc_fail(h, -ENOMEM, "out of memory");
 			kinc = out ? path_join(out, "include") : NULL;
 			free(out);
-		} else if (!rc) {
+		} else {
 			kinc = path_join(ktmp, k->include);
 		}
 		if (!rc)
@@ -341,15 +361,30 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 		gotc_emit(h, &done);
 	}
 out:
-	if (rc && stage)
-		rm_rf(stage);
-	free(stage);
 	free(root);
 	free(tmp);
 	free(ktmp);
 	free(dest);
 	free(info);
 	free(hinfo);
+	return rc;
+}
+
+static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e, bool final_only)
+{
+	char *stage = NULL;
+	int rc = entry_stage(h, e, &stage);
+	if (rc)
+		return rc;
+	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = e->name, .msg = "assemble"};
+	gotc_emit(h, &ev);
+	for (size_t i = 0; i < e->narts && !rc; i++)
+		rc = entry_unpack(h, e, i, stage, final_only);
+	if (!rc)
+		rc = entry_finish(h, p, e, stage);
+	if (rc)
+		rm_rf(stage);
+	free(stage);
 	return rc;
 }
 

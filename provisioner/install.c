@@ -111,10 +111,15 @@ static int req_add(gotc_t *h, struct fetch_req **reqs, size_t *nreq, const struc
 	return 0;
 }
 
-/* Entries are assembled by worker processes, one per core, started with the
- * downloads: a worker unpacks each archive while it arrives (verifying the
- * bytes it read, see assemble_entry.c), so downloading, decompressing and
- * hashing overlap on every core.  A worker sends its events (unpack progress,
+/* Store entries are built by worker processes, as many as there are cores,
+ * at the level of artifacts: every archive of every missing entry is one job,
+ * unpacked into its entry's staging tree concurrently with the entry's other
+ * archives (they may not overlap: unpack refuses a path another one holds),
+ * the biggest first across all entries, each while its download arrives
+ * (verifying the bytes it read, see assemble_entry.c).  When the last archive
+ * of an entry is in, one more job lays it out and commits it.  If a download
+ * was restarted or replaced under a job, the entry is built again, in one
+ * job, from the verified files.  A worker sends its events (unpack progress,
  * steps done) and at the end its error through a pipe, as records the main
  * process reads while it downloads and waits; it re-emits the events, so the
  * front end shows what every worker does. */
@@ -157,10 +162,21 @@ static void wire_event(const struct gotc_event *ev, void *ctx)
 	wire_send(*(int *)ctx, (uint32_t)ev->type, 0, ev->now, ev->total, ev->name, ev->msg);
 }
 
-struct builder {
+enum { JOB_FINISH = -1, JOB_WHOLE = -2 };
+
+struct build {
 	const struct entry *e;
 	const struct plan *owner;
-	uint64_t bytes;	/* declared download size, to start the biggest first */
+	char *stage; /* made when its first job starts */
+	size_t left; /* unpack jobs not done yet */
+	bool stale;  /* a job followed a replaced download: build it again */
+	uint64_t bytes;
+};
+
+struct builder { /* one job */
+	struct build *b;
+	int art;	/* artifact index, JOB_FINISH or JOB_WHOLE */
+	uint64_t bytes; /* to start the biggest first */
 	pid_t pid;	/* running worker, or 0 */
 	int fd;		/* read end of its pipe */
 	struct buf in;	/* bytes read from it, not yet a whole record */
@@ -171,8 +187,10 @@ struct builder {
 
 struct builders {
 	gotc_t *h;
+	struct build *bv;
+	size_t nb;
 	struct builder *v;
-	size_t n;
+	size_t n, cap;
 	int running, max;
 	int rc;	     /* first worker failure */
 	bool killed; /* workers were stopped on purpose: their end is no error */
@@ -237,11 +255,41 @@ static void builders_drain(struct builders *bs)
 			builder_drain(bs, &bs->v[i]);
 }
 
-static void builder_spawn(struct builders *bs, struct builder *b)
+static int job_add(struct builders *bs, struct build *b, int art, uint64_t bytes)
+{
+	if (bs->n == bs->cap) /* reserved up front: never reached */
+		return gotc_fail(bs->h, GOTC_EASSEMBLE, "%s: too many jobs", b->e->name);
+	bs->v[bs->n++] = (struct builder){.b = b, .art = art, .bytes = bytes, .fd = -1};
+	return 0;
+}
+
+static int job_run(gotc_t *h, struct builder *j)
+{
+	struct build *b = j->b;
+	if (j->art == JOB_WHOLE)
+		return assemble_entry(h, b->owner, b->e);
+	if (j->art == JOB_FINISH)
+		return entry_finish(h, b->owner, b->e, b->stage);
+	return entry_unpack(h, b->e, (size_t)j->art, b->stage, false);
+}
+
+static void builder_spawn(struct builders *bs, struct builder *j)
 {
 	gotc_t *h = bs->h;
+	struct build *eb = j->b;
 	int p[2];
+	struct builder *b = j;
 	b->started = true;
+	if (!eb->stage && j->art >= 0) {
+		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = eb->e->name, .msg = "assemble"};
+		gotc_emit(h, &ev);
+		int rc = entry_stage(h, eb->e, &eb->stage);
+		if (rc) {
+			bs->rc = bs->rc ? bs->rc : rc;
+			b->done = true;
+			return;
+		}
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "pipe: %s", strerror(errno));
 		b->done = true;
@@ -261,7 +309,7 @@ static void builder_spawn(struct builders *bs, struct builder *b)
 		/* the main process renders what workers report */
 		h->event = wire_event;
 		h->event_ctx = &p[1];
-		int rc = assemble_entry(h, b->owner, b->e);
+		int rc = job_run(h, j);
 		if (rc)
 			wire_send(p[1], WIRE_ERROR, rc, 0, 0, NULL, h->errbuf);
 		_exit(rc ? 1 : 0);
@@ -280,9 +328,25 @@ static void builder_spawn(struct builders *bs, struct builder *b)
 	bs->running++;
 }
 
+/* The last unpack job of b ended: commit it, or build it again. */
+static void build_unpacked(struct builders *bs, struct build *b)
+{
+	if (bs->rc || bs->killed)
+		return;
+	if (!b->stale) {
+		bs->rc = job_add(bs, b, JOB_FINISH, b->bytes);
+		return;
+	}
+	rm_rf(b->stage);
+	free(b->stage);
+	b->stage = NULL;
+	bs->rc = job_add(bs, b, JOB_WHOLE, b->bytes);
+}
+
 static void builder_reaped(struct builders *bs, struct builder *b, int status)
 {
 	gotc_t *h = bs->h;
+	struct build *eb = b->b;
 	builder_drain(bs, b);
 	close(b->fd);
 	b->fd = -1;
@@ -290,7 +354,19 @@ static void builder_reaped(struct builders *bs, struct builder *b, int status)
 	b->pid = 0;
 	b->done = true;
 	bs->running--;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (b->art >= 0 && !ok && b->msg && b->code == -ESTALE) {
+		gotc_info(h, "%s: a download changed while it was unpacked: building %s again from the verified files",
+			  eb->e->arts[b->art].src->name, eb->e->name);
+		eb->stale = true;
+		ok = true;
+	}
+	if (ok && b->art >= 0) {
+		if (--eb->left == 0)
+			build_unpacked(bs, eb);
+		goto out;
+	}
+	if (ok) {
 		gotc_test_point(h, "committed");
 		goto out;
 	}
@@ -299,7 +375,7 @@ static void builder_reaped(struct builders *bs, struct builder *b, int status)
 	if (b->msg)
 		bs->rc = gotc_fail(h, b->code, "%s", b->msg);
 	else
-		bs->rc = gotc_fail(h, GOTC_EASSEMBLE, "assembling %s: worker %s %d", b->e->name,
+		bs->rc = gotc_fail(h, GOTC_EASSEMBLE, "assembling %s: worker %s %d", eb->e->name,
 				   WIFSIGNALED(status) ? "killed by signal" : "exited with status",
 				   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 out:
@@ -339,10 +415,15 @@ static void builders_step(struct builders *bs, bool block)
 				builder_reaped(bs, &bs->v[i], status);
 		flags = WNOHANG;
 	}
-	for (size_t i = 0; i < bs->n && bs->running < bs->max && !bs->rc; i++) {
-		struct builder *b = &bs->v[i];
-		if (!b->started)
-			builder_spawn(bs, b);
+	/* the biggest waiting job first */
+	while (bs->running < bs->max && !bs->rc) {
+		struct builder *best = NULL;
+		for (size_t i = 0; i < bs->n; i++)
+			if (!bs->v[i].started && (!best || bs->v[i].bytes > best->bytes))
+				best = &bs->v[i];
+		if (!best)
+			break;
+		builder_spawn(bs, best);
 	}
 }
 
@@ -381,51 +462,64 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 {
 	struct fetch_req *reqs = NULL;
 	struct builders bs = {.h = h};
-	size_t nreq = 0;
+	size_t nreq = 0, nent = 0, narts = 0;
 	int rc = 0;
 	/* a toolchain this host cannot run: refuse before downloading it */
 	for (size_t i = 0; i < n; i++)
 		if ((rc = toolchain_host_check(h, plans[i].rs.r[TR_TOOLCHAIN])))
 			return rc;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	bs.max = cpus > 1 ? (int)(cpus < 8 ? cpus : 8) : 1;
+	bs.max = cpus > 1 ? (int)(cpus < 16 ? cpus : 16) : 1;
 	/* GOCACHE lives here when the home is writable by the user of the env
 	 * (env_format.c falls back to the user's cache otherwise). */
 	char *gc = store_path(h, "gocache");
 	if (gc)
 		mkdir_p(gc, 0755);
 	free(gc);
-	/* Missing entries (each once) and their downloads (each once). */
+	/* Room for every job up front (one per archive, one more per entry):
+	 * workers' records point into the array while it runs. */
+	for (size_t i = 0; i < n; i++)
+		for (int j = 0; j < plans[i].nentries; j++, nent++)
+			narts += plans[i].entries[j].narts;
+	bs.cap = narts + nent + 1;
+	bs.bv = calloc(nent + 1, sizeof(*bs.bv));
+	bs.v = calloc(bs.cap, sizeof(*bs.v));
+	if (!bs.bv || !bs.v) {
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Missing entries (each once), one job per archive. */
 	for (size_t i = 0; i < n; i++) {
 		for (int j = 0; j < plans[i].nentries; j++) {
 			const struct entry *e = &plans[i].entries[j];
 			bool dup = entry_present(h, e);
-			for (size_t k = 0; k < bs.n && !dup; k++)
-				dup = strcmp(bs.v[k].e->name, e->name) == 0;
+			for (size_t k = 0; k < bs.nb && !dup; k++)
+				dup = strcmp(bs.bv[k].e->name, e->name) == 0;
 			if (dup)
 				continue;
-			struct builder *nb = realloc(bs.v, (bs.n + 1) * sizeof(*nb));
-			if (!nb) {
-				rc = gotc_fail(h, -ENOMEM, "out of memory");
-				goto out;
-			}
-			bs.v = nb;
-			bs.v[bs.n] = (struct builder){.e = e, .owner = &plans[i], .fd = -1};
+			struct build *b = &bs.bv[bs.nb++];
+			*b = (struct build){.e = e, .owner = &plans[i], .left = e->narts};
 			for (size_t a = 0; a < e->narts; a++)
-				bs.v[bs.n].bytes += e->arts[a].src->size;
-			bs.n++;
+				b->bytes += e->arts[a].src->size;
 			for (size_t a = 0; a < e->narts; a++)
-				if ((rc = req_add(h, &reqs, &nreq, &e->arts[a])))
+				if ((rc = job_add(&bs, b, (int)a, e->arts[a].src->size)))
 					goto out;
+			if (!e->narts && (rc = job_add(&bs, b, JOB_FINISH, 0)))
+				goto out;
 		}
 	}
+	/* The biggest downloads first too (each once), so the workers that
+	 * follow them start with them. */
 	if (bs.n)
 		qsort(bs.v, bs.n, sizeof(*bs.v), by_bytes);
+	for (size_t k = 0; k < bs.n; k++)
+		if (bs.v[k].art >= 0 && (rc = req_add(h, &reqs, &nreq, &bs.v[k].b->e->arts[bs.v[k].art])))
+			goto out;
 	uint64_t total = 0;
 	for (size_t k = 0; k < nreq; k++)
 		total += reqs[k].size;
 	struct gotc_event plan_ev = {.type = GOTC_EV_PLAN, .total = total, .n_artifacts = (int)nreq,
-				     .n_entries = (int)bs.n};
+				     .n_entries = (int)bs.nb};
 	gotc_emit(h, &plan_ev);
 	builders_step(&bs, false);
 	if (nreq) {
@@ -460,7 +554,7 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 		rc = bs.rc;
 	for (size_t i = 0; !rc && i < bs.n; i++)
 		if (!bs.v[i].done)
-			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: not assembled", bs.v[i].e->name);
+			rc = gotc_fail(h, GOTC_EASSEMBLE, "%s: not assembled", bs.v[i].b->e->name);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = plans[i].rs.t->name,
 					.msg = "install target"};
@@ -471,6 +565,12 @@ out:
 	for (size_t k = 0; k < nreq; k++)
 		free(reqs[k].error);
 	free(reqs);
+	for (size_t i = 0; i < bs.nb; i++) {
+		if (bs.bv[i].stage)
+			rm_rf(bs.bv[i].stage); /* gone when committed */
+		free(bs.bv[i].stage);
+	}
+	free(bs.bv);
 	free(bs.v);
 	return rc;
 }

@@ -20,8 +20,21 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n);
  * size no recipe gives and that are not cached yet. */
 int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_only);
 
-/* Build the store entry e in a staging dir and commit it (lock held). */
+/* Build the store entry e in a staging dir and commit it (lock held):
+ * every artifact in turn, reading only the verified download if a first
+ * attempt (made while the downloads arrive) found one restarted or replaced. */
 int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
+/* The same in steps, so that the artifacts of one entry unpack concurrently
+ * (install.c runs each step in its own worker):
+ * entry_stage makes a staging dir for e (*stage malloc'd, caller frees and
+ * removes it on failure); entry_unpack unpacks artifact i of e into it,
+ * refusing members another artifact already put there, -ESTALE when the
+ * download it followed was restarted or replaced (final_only: read only the
+ * verified file); entry_finish lays out the sysroot and kernel headers and
+ * commits the stage as the store entry. */
+int entry_stage(gotc_t *h, const struct entry *e, char **stage);
+int entry_unpack(gotc_t *h, const struct entry *e, size_t i, const char *stage, bool final_only);
+int entry_finish(gotc_t *h, const struct plan *p, const struct entry *e, const char *stage);
 /* Build and swap in the target prefix for p (lock held, entries present). */
 int assemble_prefix(gotc_t *h, const struct plan *p);
 /* Rewrite every linker script under root (a sysroot) so its absolute members

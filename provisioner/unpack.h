@@ -14,6 +14,9 @@ struct unpack_opts {
 	uint64_t max_bytes;    /* limit on total bytes written; 0 = h->max_unpack */
 	bool fix_abs_symlinks; /* rewrite absolute symlinks to relative links inside
 				  root (sysroots); otherwise they are rejected */
+	bool exclusive;	       /* other archives unpack into root concurrently:
+				  refuse a non-directory path that is already
+				  there (GOTC_EUNSAFE, "the archives overlap") */
 	uint64_t written;      /* out: bytes of file data written */
 	/* Optional: read the archive through this function instead of from the
 	 * file (the file name then only labels messages), e.g. while it is still

@@ -252,6 +252,48 @@ static int check_length(struct ctx *c, const char *name, const char *rel)
 			 "bytes in the store; the limit is %d)", c->label, shown, len, total, PATH_MAX - 1);
 }
 
+/* o->exclusive: other archives unpack into the same tree at the same time, so
+ * every path a member creates is claimed atomically first: a directory with
+ * mkdir (an existing directory is shared), anything else with O_EXCL (what
+ * archive_write_disk then replaces).  A path another archive (or an earlier
+ * member) already holds is refused: the layering would depend on timing. */
+static int claim_once(const char *dst, mode_t type)
+{
+	struct stat st;
+	if (type == AE_IFDIR) {
+		if (mkdir(dst, 0700) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return lstat(dst, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -EEXIST;
+		return -errno;
+	}
+	int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static int claim(struct ctx *c, const char *name, const char *dst, mode_t type)
+{
+	int rc = claim_once(dst, type);
+	if (rc == -ENOENT) { /* parents come later in the archive, or from another one */
+		char *dir = path_dirname(dst);
+		rc = dir ? mkdir_p(dir, 0755) : -ENOMEM;
+		free(dir);
+		if (!rc)
+			rc = claim_once(dst, type);
+	}
+	if (rc == -EEXIST)
+		return unsafe(c, name, "another archive of this store entry (or an earlier member) "
+				       "already holds this path: the archives overlap");
+	if (rc == -ENOMEM)
+		return oom(c);
+	if (rc)
+		return gotc_fail(c->h, rc, "%s: member '%s': %s", c->label, name, strerror(-rc));
+	return 0;
+}
+
 /* No existing parent of rel under root may be a symlink.  Directories found
  * clean are remembered (until a symlink is extracted), so a tree of N files
  * costs about one lstat per directory, not one per path component per file. */
@@ -473,6 +515,8 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 		rc = oom(c);
 		goto out;
 	}
+	if (c->o->exclusive && (rc = claim(c, name, dst, type)))
+		goto out;
 	archive_entry_set_pathname(e, dst);
 	if (hl)
 		archive_entry_set_hardlink(e, hl);

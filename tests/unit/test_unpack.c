@@ -618,6 +618,50 @@ static void test_layers(void **state)
 	free(a2);
 }
 
+/* Archives unpacked concurrently into one tree (o.exclusive) share
+ * directories but never a file, symlink or hardlink path. */
+static void test_exclusive(void **state)
+{
+	struct fx *f = *state;
+	reset_root(f);
+	static const struct m one[] = {{'d', "usr", NULL, 0755, 0}, {'f', "usr/a", "one", 0644, 0},
+				       {'l', "usr/l", "a", 0, 0}, {'f', "usr/lib/x", "x", 0644, 0}, {0}};
+	static const struct m two[] = {{'d', "usr", NULL, 0755, 0}, {'d', "usr/lib", NULL, 0755, 0},
+				       {'f', "usr/b", "two", 0644, 0}, {'h', "usr/c", "usr/b", 0, 0}, {0}};
+	static const struct m file_again[] = {{'f', "usr/b", "three", 0644, 0}, {0}};
+	static const struct m link_again[] = {{'l', "usr/a", "b", 0, 0}, {0}};
+	static const struct m dir_on_file[] = {{'d', "usr/a", NULL, 0755, 0}, {0}};
+	char *a1 = build(f, T_TGZ, one), *a2 = build(f, T_DEB_XZ, two);
+	char *a3 = build(f, T_TZST, file_again), *a4 = build(f, T_TGZ, link_again);
+	char *a5 = build(f, T_TGZ, dir_on_file);
+	struct unpack_opts o = {.exclusive = true};
+	assert_int_equal(unpack_archive(&f->h, a1, f->root, &o), 0);
+	assert_int_equal(unpack_archive(&f->h, a2, f->root, &o), 0);
+	assert_content(f, "usr/a", "one");
+	assert_content(f, "usr/b", "two");
+	assert_content(f, "usr/c", "two");
+	assert_content(f, "usr/lib/x", "x");
+	assert_link(f, "usr/l", "a");
+	assert_int_equal(unpack_archive(&f->h, a3, f->root, &o), GOTC_EUNSAFE);
+	assert_non_null(strstr(f->h.errbuf, "member 'usr/b'"));
+	assert_non_null(strstr(f->h.errbuf, "the archives overlap"));
+	assert_content(f, "usr/b", "two");
+	assert_int_equal(unpack_archive(&f->h, a4, f->root, &o), GOTC_EUNSAFE);
+	assert_content(f, "usr/a", "one");
+	assert_int_equal(unpack_archive(&f->h, a5, f->root, &o), GOTC_EUNSAFE);
+	assert_content(f, "usr/a", "one");
+	/* without exclusive, a later layer replaces (test_layers) */
+	o.exclusive = false;
+	assert_int_equal(unpack_archive(&f->h, a3, f->root, &o), 0);
+	assert_content(f, "usr/b", "three");
+	assert_int_equal(dir_entries(f->out), 0);
+	free(a1);
+	free(a2);
+	free(a3);
+	free(a4);
+	free(a5);
+}
+
 static void test_fix_abs_symlinks(void **state)
 {
 	struct fx *f = *state;
@@ -1012,6 +1056,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include_strip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exclusive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fix_abs_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malicious, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bomb, setup, teardown),
