@@ -173,47 +173,55 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 	return rc;
 }
 
+int run_logged(gotc_t *h, const char *log, char *const argv[], int (*prep)(gotc_t *, void *),
+	       void *ctx, char **text)
+{
+	int st;
+	*text = NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return gotc_fail(h, -errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		FILE *f = freopen(log, "w", stdout);
+		if (!f || dup2(fileno(f), 2) < 0 || (prep && prep(h, ctx)))
+			_exit(126);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return gotc_fail(h, -errno, "waitpid: %s", strerror(errno));
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (code)
+		read_file(log, text, NULL);
+	return code;
+}
+
 /* Run `make headers_install` in a kernel source tree; headers land in out/include. */
 static int headers_install(gotc_t *h, const char *src, const char *karch, const char *out)
 {
 	char *arch = str_printf("ARCH=%s", karch);
 	char *hdr = str_printf("INSTALL_HDR_PATH=%s", out);
-	char *log = str_printf("%s.log", out);
+	char *log = str_printf("%s.log", out), *text = NULL;
 	int rc = 0;
 	if (!arch || !hdr || !log) {
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
 	gotc_info(h, "make -C %s headers_install %s %s", src, arch, hdr);
-	pid_t pid = fork();
-	if (pid < 0) {
-		rc = gotc_fail(h, -errno, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		FILE *f = freopen(log, "w", stdout);
-		if (f)
-			dup2(fileno(f), 2);
-		execlp("make", "make", "-s", "-C", src, "headers_install", arch, hdr, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			rc = gotc_fail(h, -errno, "waitpid: %s", strerror(errno));
-			goto out;
-		}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		char *text = NULL;
-		read_file(log, &text, NULL);
+	char *argv[] = {"make", "-s", "-C", (char *)src, "headers_install", arch, hdr, NULL};
+	int st = run_logged(h, log, argv, NULL, NULL, &text);
+	if (st < 0)
+		rc = st;
+	else if (st)
 		rc = gotc_fail(h, GOTC_EASSEMBLE,
 			       "make headers_install ARCH=%s failed in %s%s (needs make, rsync and a host C "
 			       "compiler: apt-get install make rsync gcc)%s%.600s",
-			       karch, src, WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": make not found" : "",
-			       text ? ":\n" : "", text ? text : "");
-		free(text);
-	}
+			       karch, src, st == 127 ? ": make not found" : "", text ? ":\n" : "",
+			       text ? text : "");
 out:
+	free(text);
 	free(arch);
 	free(hdr);
 	free(log);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -312,7 +313,7 @@ static int add_file(gotc_t *h, struct bfile **v, size_t *n, char *rel, const cha
 	return 0;
 }
 
-static int add_entry(gotc_t *h, struct bundle_writer *w, const char *name)
+int bundle_add_entry(gotc_t *h, struct bundle_writer *w, const char *name, const char *prefix)
 {
 	char *dir = str_printf("%s/store/%s", h->home, name), **paths = NULL;
 	char *man = dir ? path_join(dir, "manifest") : NULL;
@@ -324,13 +325,13 @@ static int add_entry(gotc_t *h, struct bundle_writer *w, const char *name)
 	for (size_t i = 0; !rc && i < 4; i++) {
 		d.len = a.len = 0;
 		buf_printf(&d, "%s%s", dir, top[i]);
-		buf_printf(&a, "store/%s%s", name, top[i]);
+		buf_printf(&a, "%s%s%s", prefix, name, top[i]);
 		rc = d.oom || a.oom ? gotc_fail(h, -ENOMEM, "out of memory") : bundle_writer_add(w, d.s, a.s);
 	}
 	for (size_t i = 0; !rc && paths[i]; i++) {
 		d.len = a.len = 0;
 		buf_printf(&d, "%s/root/%s", dir, paths[i]);
-		buf_printf(&a, "store/%s/root/%s", name, paths[i]);
+		buf_printf(&a, "%s%s/root/%s", prefix, name, paths[i]);
 		rc = d.oom || a.oom ? gotc_fail(h, -ENOMEM, "out of memory") : bundle_writer_add(w, d.s, a.s);
 	}
 	buf_free(&d);
@@ -485,7 +486,7 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 	for (size_t i = 0; entries[i] && !rc; i++) {
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = entries[i], .msg = "bundle"};
 		gotc_emit(h, &ev);
-		rc = add_entry(h, w, entries[i]);
+		rc = bundle_add_entry(h, w, entries[i], "store/");
 	}
 	int crc = bundle_writer_close(w, !rc);
 	w = NULL;
@@ -551,10 +552,13 @@ static int entry_key_matches(gotc_t *h, const char *label, const char *dir, cons
 			      label, e->name);
 }
 
-/* Check one bundled entry in staging (x/store/NAME) against the bundle ini. */
-static int verify_entry(gotc_t *h, const char *label, const char *x, const struct bsect *s)
+/* Check one carried entry in staging (dir = .../NAME) against the digests
+ * of its manifest and info the carrier recorded, then every file against its
+ * manifest. */
+static int verify_entry(gotc_t *h, const char *label, const char *where, const char *name,
+			const char *manifest_sha, const char *info_sha)
 {
-	char *dir = str_printf("%s/store/%s", x, s->name);
+	char *dir = strdup(where);
 	char *root = dir ? path_join(dir, "root") : NULL, *man = dir ? path_join(dir, "manifest") : NULL;
 	char *info = dir ? path_join(dir, "info") : NULL;
 	struct store_info in = {0};
@@ -565,12 +569,12 @@ static int verify_entry(gotc_t *h, const char *label, const char *x, const struc
 		goto out;
 	}
 	if (!is_dir(root) || hash_file(man, HASH_SHA256, mh) || hash_file(info, HASH_SHA256, ih) ||
-	    strcmp(mh, s->manifest) || strcmp(ih, s->info) || store_info_read(h, dir, STORE_INFO_ENTRY, &in) ||
-	    strcmp(in.name, s->name)) {
+	    strcasecmp(mh, manifest_sha) || strcasecmp(ih, info_sha) ||
+	    store_info_read(h, dir, STORE_INFO_ENTRY, &in) || strcmp(in.name, name)) {
 		rc = gotc_fail(h, GOTC_EVERIFY,
 			       "%s: store entry %s: its manifest or info is missing or differs from "
-			       "gotc-bundle.ini; nothing was installed (the bundle is damaged)",
-			       label, s->name);
+			       "the digests recorded with it; nothing was installed (it is damaged)",
+			       label, name);
 		goto out;
 	}
 	store_make_readonly(root);
@@ -580,8 +584,8 @@ static int verify_entry(gotc_t *h, const char *label, const char *x, const struc
 	if (r.modified + r.missing + r.extra)
 		rc = gotc_fail(h, GOTC_EVERIFY,
 			       "%s: store entry %s differs from its manifest (%u modified, %u missing, "
-			       "%u extra); nothing was installed (the bundle is damaged)",
-			       label, s->name, r.modified, r.missing, r.extra);
+			       "%u extra); nothing was installed (it is damaged)",
+			       label, name, r.modified, r.missing, r.extra);
 out:
 	store_info_free(&in);
 	free(dir);
@@ -589,6 +593,26 @@ out:
 	free(man);
 	free(info);
 	return rc;
+}
+
+/* Commit a verified entry at from (in staging) as e, unless it is there. */
+static int entry_adopt(gotc_t *h, const char *label, const char *from, const struct entry *e)
+{
+	char *to = str_printf("%s/store/%s", h->home, e->name);
+	char *m = to ? path_join(to, "manifest") : NULL;
+	int rc = !to || !m ? gotc_fail(h, -ENOMEM, "out of memory") : entry_key_matches(h, label, from, e);
+	if (!rc && !is_file(m))
+		rc = store_publish(h, from, to);
+	free(to);
+	free(m);
+	return rc;
+}
+
+int bundle_adopt_entry(gotc_t *h, const char *label, const char *dir, const struct entry *e,
+		       const char *manifest_sha, const char *info_sha)
+{
+	int rc = verify_entry(h, label, dir, e->name, manifest_sha, info_sha);
+	return rc ? rc : entry_adopt(h, label, dir, e);
 }
 
 /* Mirrors the bundled recipes name but this host does not configure: they
@@ -705,7 +729,10 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 		if (!rc && s->kind == BS_ENTRY) {
 			struct gotc_event v = {.type = GOTC_EV_STEP_START, .name = s->name, .msg = "verify"};
 			gotc_emit(h, &v);
-			rc = verify_entry(h, path, x, s);
+			char *d = str_printf("%s/store/%s", x, s->name);
+			rc = d ? verify_entry(h, path, d, s->name, s->manifest, s->info)
+			       : gotc_fail(h, -ENOMEM, "out of memory");
+			free(d);
 		}
 	}
 	if (rc)
@@ -765,17 +792,9 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 					pe = &plans[k].entries[j];
 		if (!pe)
 			continue;
-		char *from = str_printf("%s/store/%s", x, s->name), *to = path_join(sdir, s->name);
-		char *m = to ? path_join(to, "manifest") : NULL;
-		if (!from || !to || !m)
-			rc = gotc_fail(h, -ENOMEM, "out of memory");
-		if (!rc)
-			rc = entry_key_matches(h, path, from, pe);
-		if (!rc && !is_file(m))
-			rc = store_publish(h, from, to);
+		char *from = str_printf("%s/store/%s", x, s->name);
+		rc = from ? entry_adopt(h, path, from, pe) : gotc_fail(h, -ENOMEM, "out of memory");
 		free(from);
-		free(to);
-		free(m);
 	}
 	free(sdir);
 	if (!rc)

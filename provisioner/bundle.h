@@ -39,6 +39,17 @@ int bundle_install(gotc_t *h, const char *path, char *const *targets, size_t n);
  * trusting anything in it (also the fuzz target's entry point). */
 int bundle_ini_check(gotc_t *h, const char *path);
 
+/* Shared with OCI store entries (oci_store.c): add store entry name as
+ * PREFIXNAME/{info,manifest,root/...}; check a carried entry at dir
+ * (.../NAME, in staging under the lock) against its manifest and info
+ * digests, every file against its manifest and its key against e, then
+ * commit it as e. */
+struct entry;
+struct bundle_writer;
+int bundle_add_entry(gotc_t *h, struct bundle_writer *w, const char *name, const char *prefix);
+int bundle_adopt_entry(gotc_t *h, const char *label, const char *dir, const struct entry *e,
+		       const char *manifest_sha, const char *info_sha);
+
 /* The archive writer (bundle_archive.c, the only other libarchive user). */
 struct bundle_writer;
 /* Write to fd if >= 0 (left open), else create path; path names it in messages. */

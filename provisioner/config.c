@@ -38,7 +38,8 @@ void gotc_test_point(gotc_t *h, const char *point)
 
 struct cfg {
 	gotc_t *h;
-	char *home, *cache, *cafile;
+	char *home, *cache, *cafile, *oci, *oci_mount_from;
+	uint64_t oci_chunk;
 	uint64_t jobs, retries, connect_timeout, low_speed_time, low_speed_limit, max_unpack;
 	uint64_t unpack_ratio, max_download;
 	bool allow_http;
@@ -60,8 +61,11 @@ static const struct ini_key config_keys[] = {
 	{"unpack", "max_size", IT_U64, 0, C(max_unpack), NULL, 0},
 	{"unpack", "max_ratio", IT_U64, 0, C(unpack_ratio), NULL, 0},
 	{"store", "fsync", IT_BOOL, 0, C(fsync), NULL, 0},
+	{"cache", "oci", IT_URL, 0, C(oci), NULL, 0},
+	{"cache", "oci_mount_from", IT_WORD, 0, C(oci_mount_from), NULL, 0},
+	{"cache", "oci_chunk_size", IT_U64, 0, C(oci_chunk), NULL, 0},
 };
-static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "mirrors", NULL};
+static const char *const config_sections[] = {"paths", "fetch", "unpack", "store", "cache", "mirrors", NULL};
 static const char *const config_free[] = {"mirrors", NULL};
 
 /* Takes urls and origin (malloc'd). */
@@ -254,7 +258,7 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 {
 	struct cfg cfg = {.h = h, .jobs = 4, .retries = 4, .connect_timeout = 30,
 			  .low_speed_time = 30, .low_speed_limit = 1024, .max_unpack = 2ull << 30,
-			  .unpack_ratio = 25, .max_download = 2ull << 30,
+			  .unpack_ratio = 25, .max_download = 2ull << 30, .oci_chunk = 8u << 20,
 			  .fsync = true};
 	int rc = 0;
 	memset(h, 0, sizeof(*h));
@@ -302,6 +306,13 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	else
 		h->cache = xdg("XDG_CACHE_HOME", ".cache", "gotc");
 	h->cafile = cfg.cafile ? strdup(cfg.cafile) : NULL;
+	h->oci = cfg.oci && *cfg.oci ? strdup(cfg.oci) : NULL;
+	h->oci_mount_from = cfg.oci_mount_from ? strdup(cfg.oci_mount_from) : NULL;
+	h->oci_chunk = cfg.oci_chunk;
+	if (h->oci && !str_starts(h->oci, "https://")) {
+		rc = gotc_fail(h, GOTC_ERECIPE, "[cache] oci = %s: registries are reached over https:// only", h->oci);
+		goto out;
+	}
 	if ((e = getenv("GOTC_CAFILE")) && *e) {
 		free(h->cafile);
 		h->cafile = strdup(e);
@@ -378,6 +389,8 @@ out:
 	free(cfg.home);
 	free(cfg.cache);
 	free(cfg.cafile);
+	free(cfg.oci);
+	free(cfg.oci_mount_from);
 	return rc;
 }
 
@@ -395,5 +408,7 @@ void gotc_free(gotc_t *h)
 	free(h->self);
 	free(h->mirrors);
 	free(h->cafile);
+	free(h->oci);
+	free(h->oci_mount_from);
 	memset(h, 0, sizeof(*h));
 }

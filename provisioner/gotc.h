@@ -92,6 +92,9 @@ typedef struct gotc {
 	char *cafile;
 	char *user_config; /* the config file a user edits: GOTC_CONFIG, else the XDG one */
 	char *self;	   /* this gotc as hints name it: "gotc", or "gotc --home DIR" */
+	char *oci;	      /* [cache] oci: registry repository for store entries, or NULL */
+	char *oci_mount_from; /* [cache] oci_mount_from: a repository to mount blobs from */
+	uint64_t oci_chunk;   /* [cache] oci_chunk_size: blobs above go up in chunks */
 	int jobs;
 	int retries;
 	long connect_timeout; /* seconds */

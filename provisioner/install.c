@@ -13,6 +13,7 @@
 #include "fetch.h"
 #include "install.h"
 #include "instance_record.h"
+#include "oci.h"
 #include "store.h"
 #include "util.h"
 
@@ -476,6 +477,9 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 	if (gc)
 		mkdir_p(gc, 0755);
 	free(gc);
+	/* Entries a configured registry has come from there (verified). */
+	if ((rc = oci_pull_entries(h, plans, n)))
+		goto out;
 	/* Room for every job up front (one per archive, one more per entry):
 	 * workers' records point into the array while it runs. */
 	for (size_t i = 0; i < n; i++)

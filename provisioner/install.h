@@ -15,6 +15,17 @@ int install_plans(gotc_t *h, struct plan *plans, size_t n);
 /* The same with the store lock already held by the caller (no fast path). */
 int install_plans_locked(gotc_t *h, struct plan *plans, size_t n);
 
+/* Run argv (PATH searched) in a child with stdout and stderr to log, after
+ * prep(h, ctx) in the child when given; wait.  Returns its exit status
+ * (128 + signal; 126 when prep or the log failed, 127 when not found), or
+ * < 0 with the detail in the handle; *text (malloc'd) holds the log when the
+ * status is not 0. */
+int run_logged(gotc_t *h, const char *log, char *const argv[], int (*prep)(gotc_t *, void *),
+	       void *ctx, char **text);
+/* Build the standard library of an installed target (go build std in its
+ * environment) into its GOCACHE; output in GOTC_HOME/gocache/warm-TARGET.log. */
+int install_warm(gotc_t *h, const char *target);
+
 /* Fetch every artifact of the plans into the download cache (each once,
  * verified; cached files are re-verified).  unsized_only: only those whose
  * size no recipe gives and that are not cached yet. */

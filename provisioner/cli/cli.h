@@ -133,6 +133,7 @@ int cmd_install(struct cli *, int, char **);
 int cmd_lock(struct cli *, int, char **);
 int cmd_mirror(struct cli *, int, char **);
 int cmd_bundle(struct cli *, int, char **);
+int cmd_push(struct cli *, int, char **);
 int cmd_env(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
 int cmd_list(struct cli *, int, char **);

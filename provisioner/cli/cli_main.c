@@ -45,7 +45,9 @@ const struct cmd cli_commands[] = {
 	 "  --locked FILE install the targets of a lockfile (all, or those named)\n"
 	 "                exactly; refuse (exit 2) if any target or recipe file changed\n"
 	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
-	 "                entry is verified against its manifest first\n", CMD_ARGS_TARGETS},
+	 "                entry is verified against its manifest first\n"
+	 "  --warm        then build each target's standard library into its GOCACHE\n"
+	 "                (go build std), so that the first go build need not\n", CMD_ARGS_TARGETS},
 	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
 	 "[-o FILE] [--offline] [--go VERSION] TARGET...\n"
 	 "       gotc lock [-o FILE] [--offline]     (in a project: its targets)\n"
@@ -59,6 +61,14 @@ const struct cmd cli_commands[] = {
 	 "-o FILE TARGET...\n"
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
 	 "                     gotc install --from-bundle FILE\n", CMD_ARGS_INSTALLED},
+	{"push", "upload installed targets' store entries to the OCI registry", cmd_push,
+	 "[TARGET...]\n"
+	 "  Uploads each store entry the targets use (all installed targets when none\n"
+	 "  is named) to the registry of [cache] oci in config.ini, one OCI artifact\n"
+	 "  per entry tagged by its key; entries already there are skipped.  gotc\n"
+	 "  install then takes missing entries from the registry before the mirrors.\n"
+	 "  Credentials: GOTC_OCI_USERNAME and GOTC_OCI_PASSWORD, else the docker\n"
+	 "  config.json ($DOCKER_CONFIG or ~/.docker).\n", CMD_ARGS_INSTALLED},
 	{"env", "print the path (or content) of an installed target's env file", cmd_env,
 	 "[--check] [--format=FORMAT | --fish] [TARGET]\n"
 	 "  without TARGET: the default target of the project (gotc.ini)\n"

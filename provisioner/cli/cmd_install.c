@@ -18,11 +18,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		{"from-bundle", required_argument, NULL, 'B'},
 		{"go", required_argument, NULL, 'G'},
 		{"reinstall", no_argument, NULL, 'R'},
+		{"warm", no_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
 	const char *locked = NULL, *bundle = NULL, *go = NULL;
 	int o, ex;
+	bool warm = false;
 	optind = 0; /* reinitialize getopt: options may follow the operands */
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
@@ -35,6 +37,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'B': bundle = optarg; break;
 		case 'G': go = optarg; break;
 		case 'R': cli->h.reinstall = 1; break;
+		case 'W': warm = true; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -47,6 +50,8 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(c, "--go does not go with --%s (the lock or bundle names its "
 				       "instances)", locked ? "locked" : "from-bundle");
 	size_t n = (size_t)(argc - optind);
+	if (warm && !n)
+		return cli_usage_error(c, "--warm needs the TARGETs named");
 	char **names = NULL, **args = NULL;
 	if (!n && !locked && !bundle) {
 		/* no TARGET: the targets of the project (gotc.ini), with its Go */
@@ -62,6 +67,9 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	int rc = locked ? lock_install(&cli->h, locked, args, n)
 		 : bundle ? bundle_install(&cli->h, bundle, args, n)
 			  : install_targets(&cli->h, args, n, &names);
+	/* the installed names (TARGET or its instance) */
+	for (size_t i = 0; warm && !rc && i < n; i++)
+		rc = install_warm(&cli->h, names && i < strv_len(names) ? names[i] : args[i]);
 	if (rc || cli->quiet) {
 		strv_free(names);
 		strv_free(args);

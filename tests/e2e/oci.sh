@@ -1,0 +1,217 @@
+#!/bin/sh
+# Store entries through a real OCI registry on loopback: Debian's
+# docker-registry (the CNCF distribution registry) with TLS from a throwaway
+# CA and htpasswd (bcrypt) auth.  Push from one home; install into fresh
+# homes with every mirror dead; skopeo sees standard OCI artifacts; a
+# tampered blob is refused; two concurrent pulls; a registry that is down or
+# denies access falls back to the mirror with one warning.
+. "${GOTC_SRC:-.}/tests/lib/cli.sh"
+. "$ROOT/tests/lib/pipeline.sh"
+for tool in docker-registry skopeo htpasswd openssl; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		fresh
+		notok "$tool is installed (tools/install-deps: docker-registry skopeo apache2-utils openssl)"
+		done_testing
+		exit 1
+	fi
+done
+FX="$TMPROOT/fx"
+build_fixtures "$FX"
+start_server "$FX/www"
+export GOTC_TEST_PATH="$FX/search"
+R="$TMPROOT/registry"
+mkdir -p "$R/certs" "$R/data"
+
+# a throwaway CA and a server certificate for 127.0.0.1
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=gotc-test-ca \
+	-keyout "$R/ca.key" -out "$R/certs/ca.crt" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$R/server.key" \
+	-out "$R/server.csr" >/dev/null 2>&1
+printf 'subjectAltName=IP:127.0.0.1\n' >"$R/ext"
+openssl x509 -req -in "$R/server.csr" -CA "$R/certs/ca.crt" -CAkey "$R/ca.key" -CAcreateserial \
+	-days 1 -extfile "$R/ext" -out "$R/server.crt" >/dev/null 2>&1
+# distribution accepts bcrypt entries only: htpasswd -B
+htpasswd -Bbn gotc s3cret >"$R/htpasswd"
+REG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$R/config.yml" <<E
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $R/data
+http:
+  addr: 127.0.0.1:$REG_PORT
+  tls:
+    certificate: $R/server.crt
+    key: $R/server.key
+auth:
+  htpasswd:
+    realm: gotc-test
+    path: $R/htpasswd
+E
+start_registry() {
+	docker-registry serve "$R/config.yml" >"$R/log" 2>&1 &
+	REG_PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$R/certs/ca.crt" "https://127.0.0.1:$REG_PORT/v2/")
+		[ "$code" = 401 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+stop_registry() { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
+trap 'stop_registry; stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
+OCI="https://127.0.0.1:$REG_PORT/gotc"
+export GOTC_CAFILE="$R/certs/ca.crt"
+
+# oci_config [MIRROR_PORT]: the fixture mirror (dead when not given) and the registry
+oci_config() {
+	printf '[mirrors]\ntest = http://127.0.0.1:%s\n[fetch]\nallow_http = yes\nretries = 1\nconnect_timeout = 5\nlow_speed_time = 5\n[cache]\noci = %s\n' \
+		"${1:-9}" "$OCI" >"$GOTC_CONFIG"
+}
+now() { date +%s.%N; }
+secs() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
+entries() { ls "$GOTC_HOME/store" 2>/dev/null | grep -vc '^\.'; }
+no_staging() {
+	if [ -n "$(ls -A "$GOTC_HOME/store/.staging" 2>/dev/null)" ]; then
+		notok "$1" "staging leftovers: $(ls "$GOTC_HOME/store/.staging")"
+	else ok "$1"; fi
+}
+
+fresh
+if start_registry; then ok "docker-registry serves https on 127.0.0.1 with htpasswd auth"; else
+	notok "docker-registry starts" "$(tail -5 "$R/log")"
+	done_testing
+	exit 1
+fi
+
+# --- home A: install from the mirror (the registry is empty), push
+export GOTC_OCI_USERNAME=gotc GOTC_OCI_PASSWORD=s3cret
+oci_config "$PORT"
+printf 'oci_chunk_size = 65536\n' >>"$GOTC_CONFIG"
+t0=$(now)
+g -v install fix-gcc
+t_mirror=$(secs "$t0" "$(now)")
+check "install from the mirror while the registry lacks the entries" 0
+err_has "entries not in the registry are reported" "not in $OCI"
+g -v push fix-gcc
+check "gotc push uploads the entries" 0
+err_has "a layer above oci_chunk_size goes up in chunks" " chunks"
+err_has "a small layer goes up in one request" "uploaded in one request"
+n_entries=$(entries)
+keys=$(cat "$GOTC_HOME"/store/*/info | sed -n 's/^key //p')
+nk=$(echo "$keys" | wc -l)
+[ "$nk" = "$n_entries" ] && [ "$nk" -ge 3 ] && ok "pushed $nk entries" || notok "entry keys" "$keys"
+g -v push
+check "a second push, of every installed target" 0
+err_has "a second push skips entries already there" "already in $OCI"
+A_HOME=$GOTC_HOME
+# the same entries into a second repository, mounted from the first
+sed -i "s|^oci = .*|oci = $OCI-mirror\noci_mount_from = gotc|" "$GOTC_CONFIG"
+g -v push fix-gcc
+check "push into a second repository" 0
+err_has "layers are mounted across repositories" "mounted from gotc"
+
+# --- skopeo sees standard OCI artifacts, tagged by the entry keys
+key1=$(echo "$keys" | head -1)
+if skopeo inspect --raw --creds gotc:s3cret --cert-dir "$R/certs" "docker://127.0.0.1:$REG_PORT/gotc:$key1" >"$T/out" 2>"$T/err"; then
+	rc=0
+else
+	rc=$?
+fi
+check "skopeo inspect --raw reads the manifest" 0
+out_has "an OCI image manifest" '"mediaType":"application/vnd.oci.image.manifest.v1+json"'
+out_has "one tar+zstd layer" '"mediaType":"application/vnd.oci.image.layer.v1.tar+zstd"'
+out_has "the key as an annotation" "\"dev.gotc.entry.key\":\"$key1\""
+skopeo list-tags --creds gotc:s3cret --cert-dir "$R/certs" "docker://127.0.0.1:$REG_PORT/gotc" >"$T/out" 2>"$T/err"
+rc=$?
+check "skopeo list-tags" 0
+missing=
+for k in $keys; do grep -q "\"$k\"" "$T/out" || missing="$missing $k"; done
+[ -z "$missing" ] && ok "every entry key is a tag" || notok "tags" "missing:$missing"
+
+# --- home B: every mirror dead, credentials from a docker config.json
+fresh
+oci_config
+sed -i "s|^oci = .*|oci = $OCI-mirror|" "$GOTC_CONFIG"
+g install fix-gcc
+check "install from the mounted repository with every mirror dead" 0
+fresh
+oci_config
+unset GOTC_OCI_USERNAME GOTC_OCI_PASSWORD
+mkdir -p "$T/docker"
+printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}\n' "$REG_PORT" "$(printf gotc:s3cret | base64)" >"$T/docker/config.json"
+export DOCKER_CONFIG="$T/docker"
+t0=$(now)
+g install fix-gcc
+t_reg=$(secs "$t0" "$(now)")
+check "install from the registry with every mirror dead" 0
+[ "$(entries)" = "$n_entries" ] && ok "every entry pulled" || notok "entries pulled" "$(ls "$GOTC_HOME/store")"
+g verify
+check "pulled entries verify against their manifests" 0
+g env fix-gcc
+out=$(sh -c ". \"$(cat "$T/out")\"; go version" 2>&1)
+[ "$out" = "go version go1.19.8 linux/amd64" ] && ok "the pulled target works" || notok "pulled target" "$out"
+no_staging "no staging leftovers after a pull"
+echo "# install fix-gcc: from the mirror $t_mirror s, from the registry $t_reg s"
+
+# --- two concurrent pulls of the same entries (two homes, and one home twice)
+fresh
+oci_config
+H1="$T/h1" H2="$T/h2"
+GOTC_HOME=$H1 "$GOTC_BIN" install fix-gcc >"$T/o1" 2>&1 &
+p1=$!
+GOTC_HOME=$H2 "$GOTC_BIN" install fix-gcc >"$T/o2" 2>&1 &
+p2=$!
+"$GOTC_BIN" install fix-gcc >"$T/o3" 2>&1 &
+p3=$!
+"$GOTC_BIN" install fix-gcc >"$T/o4" 2>&1 &
+p4=$!
+wait $p1; r1=$?; wait $p2; r2=$?; wait $p3; r3=$?; wait $p4; r4=$?
+rc=$r1
+[ "$r1$r2$r3$r4" = 0000 ] && ok "four concurrent pulls (two homes, one home twice) succeed" ||
+	notok "concurrent pulls" "$r1 $r2 $r3 $r4: $(cat "$T/o1" "$T/o2" "$T/o3" "$T/o4" | head -8)"
+for hh in "$H1" "$H2" "$GOTC_HOME"; do
+	GOTC_HOME=$hh "$GOTC_BIN" verify >/dev/null 2>&1 || notok "concurrent pull into $hh verifies"
+done
+ok "the concurrently pulled homes verify"
+
+# --- a tampered blob is refused (same size, other bytes)
+fresh
+oci_config
+big=$(find "$R/data/docker/registry/v2/blobs" -name data -size +10k -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+cp "$big" "$R/saved-blob"
+sz=$(size "$big")
+head -c "$sz" /dev/urandom >"$big"
+g install fix-gcc
+check "install with a tampered blob fails" 1
+err_has "the blob is refused with its digests" "refused"
+err_has "the expected digest is named" "expected sha256:"
+[ "$(entries)" -lt "$n_entries" ] && ok "the tampered entry is not committed" || notok "tampered entry committed"
+no_staging "no staging leftovers after a refused blob"
+cp "$R/saved-blob" "$big"
+
+# --- wrong credentials: denied, falls back to the mirror with one warning
+fresh
+oci_config "$PORT"
+export GOTC_OCI_USERNAME=gotc GOTC_OCI_PASSWORD=wrong
+g install fix-gcc
+check "denied access falls back to the mirror" 0
+[ "$(grep -c 'OCI registry unavailable' "$T/err")" = 1 ] && ok "one warning when denied" ||
+	notok "one warning when denied" "$(cat "$T/err")"
+unset GOTC_OCI_USERNAME GOTC_OCI_PASSWORD
+
+# --- registry down: falls back to the mirror with one warning
+stop_registry
+fresh
+oci_config "$PORT"
+g install fix-gcc
+check "registry down falls back to the mirror" 0
+[ "$(grep -c 'OCI registry unavailable' "$T/err")" = 1 ] && ok "one warning when down" ||
+	notok "one warning when down" "$(cat "$T/err")"
+g push fix-gcc
+check "push to a registry that is down fails" 1
+done_testing
