@@ -43,6 +43,15 @@ static int pull_one(gotc_t *h, struct oci_reg *r, const struct entry *e)
 			       m.key, e->name);
 		goto out;
 	}
+	/* The manifest is not pinned: its layer size bounds the download only
+	 * within [fetch] max_download, like any source of no trusted size. */
+	uint64_t cap = h->max_download ? h->max_download : UINT64_MAX;
+	if (m.layer_size == 0 || m.layer_size > cap) {
+		rc = gotc_fail(h, GOTC_EVERIFY,
+			       "%s: layer of %llu bytes (allowed: 1 to %llu, [fetch] max_download): refused",
+			       label, (unsigned long long)m.layer_size, (unsigned long long)cap);
+		goto out;
+	}
 	struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = e->name, .msg = "pull",
 				.total = m.layer_size};
 	gotc_emit(h, &ev);
@@ -61,7 +70,8 @@ static int pull_one(gotc_t *h, struct oci_reg *r, const struct entry *e)
 	}
 	if ((rc = oci_get_blob(r, m.layer_digest, m.layer_size, layer)))
 		goto out;
-	struct unpack_opts o = {.include = NULL};
+	/* an archive bomb is refused as for any download: [unpack] max_ratio, max_size */
+	struct unpack_opts o = {.max_bytes = unpack_limit(h, m.layer_size), .read_fd = -1};
 	if ((rc = unpack_archive(h, layer, x, &o)))
 		goto out;
 	if ((rc = bundle_adopt_entry(h, label, dir, e, m.manifest_sha256, m.info_sha256)))

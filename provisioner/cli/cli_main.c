@@ -29,7 +29,7 @@ const struct cmd cli_commands[] = {
 	 "  TARGET        a target name (or REPO/TARGET) on the search path, else an\n"
 	 "                installed instance: that target and the recipes it composes\n", CMD_ARGS_TARGETS},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
-	 "[-j N] [--offline] [--go VERSION] [--reinstall] TARGET...\n"
+	 "[-j N] [--offline] [--go VERSION] [--reinstall] [--warm] TARGET...\n"
 	 "       gotc install [-j N] [--offline]     (in a project: its targets)\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
 	 "       gotc install --from-bundle FILE [TARGET...]\n"

@@ -174,10 +174,20 @@ wait $p1; r1=$?; wait $p2; r2=$?; wait $p3; r3=$?; wait $p4; r4=$?
 rc=$r1
 [ "$r1$r2$r3$r4" = 0000 ] && ok "four concurrent pulls (two homes, one home twice) succeed" ||
 	notok "concurrent pulls" "$r1 $r2 $r3 $r4: $(cat "$T/o1" "$T/o2" "$T/o3" "$T/o4" | head -8)"
+bad=
 for hh in "$H1" "$H2" "$GOTC_HOME"; do
-	GOTC_HOME=$hh "$GOTC_BIN" verify >/dev/null 2>&1 || notok "concurrent pull into $hh verifies"
+	GOTC_HOME=$hh "$GOTC_BIN" verify >/dev/null 2>&1 || bad="$bad $hh"
 done
-ok "the concurrently pulled homes verify"
+[ -z "$bad" ] && ok "the concurrently pulled homes verify" || notok "concurrent pulls verify" "failed in:$bad"
+
+# --- a layer bigger than [fetch] max_download is refused before it is fetched
+fresh
+oci_config
+sed -i 's/^\[fetch\]$/[fetch]\nmax_download = 1000/' "$GOTC_CONFIG"
+g install fix-gcc
+check "a layer above [fetch] max_download is refused" 1
+err_has "the refusal names max_download" "[fetch] max_download): refused"
+no_staging "no staging leftovers after a refused layer size"
 
 # --- a tampered blob is refused (same size, other bytes)
 fresh
