@@ -50,8 +50,9 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(c, "--go does not go with --%s (the lock or bundle names its "
 				       "instances)", locked ? "locked" : "from-bundle");
 	size_t n = (size_t)(argc - optind);
-	if (warm && !n)
-		return cli_usage_error(c, "--warm needs the TARGETs named");
+	if (warm && !n && (locked || bundle))
+		return cli_usage_error(c, "--warm with --%s needs the TARGETs named",
+				       locked ? "locked" : "from-bundle");
 	char **names = NULL, **args = NULL;
 	if (!n && !locked && !bundle) {
 		/* no TARGET: the targets of the project (gotc.ini), with its Go */
