@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lock_read(&h, path, &lf) == 0) {
 		char **t = lock_targets(&lf);
 		for (size_t i = 0; t && t[i]; i++)
-			(void)lock_target_arg(&lf, t[i]);
+			free(lock_target_arg(&lf, t[i])); /* malloc'd */
 		lock_free(&lf);
 	}
 	return 0;
