@@ -44,6 +44,7 @@ struct cfg {
 	uint64_t unpack_ratio, max_download;
 	bool allow_http;
 	bool fsync;
+	bool record; /* a record's mirrors.ini: adds only what config.ini does not set */
 };
 
 #define C(f) offsetof(struct cfg, f)
@@ -127,6 +128,16 @@ static int cfg_mirror(struct ini_ctx *c, void *obj, const char *key, const char 
 			strv_free(urls);
 			return rc;
 		}
+	if (cfg->record) {
+		/* config.ini, then the record, then the host's apt source */
+		for (size_t i = 0; i < cfg->h->nmirrors; i++)
+			if (strcmp(cfg->h->mirrors[i].name, key) == 0 && !cfg->h->mirrors[i].from_apt) {
+				strv_free(urls);
+				return 0;
+			}
+		mirror_set(cfg->h, key, urls, str_printf("%s:%d (recorded at install)", c->path, line));
+		return 0;
+	}
 	mirror_set(cfg->h, key, urls, str_printf("%s:%d", c->path, line));
 	return 0;
 }
@@ -153,6 +164,47 @@ static int config_file(gotc_t *h, struct cfg *cfg, const char *path)
 	rc = ini_read(&c, data, len);
 	ini_ctx_free(&c);
 	free(data);
+	return rc;
+}
+
+static const char *const record_sections[] = {"mirrors", NULL};
+
+static void *record_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
+{
+	(void)line;
+	*cls = strcmp(sect, "mirrors") == 0 ? record_sections[0] : NULL;
+	return c->user;
+}
+
+int config_record_mirrors(gotc_t *h, const char *dir)
+{
+	char *path = path_join(dir, "mirrors.ini"), *data = NULL;
+	size_t len = 0;
+	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
+	if (rc == -ENOENT) { /* recorded before mirrors were */
+		free(path);
+		return 0;
+	}
+	if (rc) {
+		rc = gotc_fail(h, rc == -ENOMEM ? rc : GOTC_ESTORE, "%s: %s", path ? path : dir, gotc_strerror(rc));
+		free(path);
+		return rc;
+	}
+	struct cfg cfg = {.h = h, .record = true};
+	struct ini_ctx c = {0};
+	c.h = h;
+	c.path = path;
+	c.sections = record_sections;
+	c.free_sections = record_sections;
+	c.on_section = record_section;
+	c.on_free = cfg_mirror;
+	c.user = &cfg;
+	rc = ini_read(&c, data, len);
+	ini_ctx_free(&c);
+	if (rc == GOTC_ERECIPE)
+		rc = gotc_wrap(h, GOTC_ESTORE, "the installed record is damaged (reinstall the target)");
+	free(data);
+	free(path);
 	return rc;
 }
 

@@ -141,5 +141,9 @@ void gotc_test_point(gotc_t *h, const char *point);
 /* A configured mirror; "debian" falls back to the host's apt source of the
  * Debian archive (mirror_apt.c). */
 const struct gotc_mirror *gotc_mirror_find(gotc_t *h, const char *name);
+/* Add the mirrors an installed record kept (DIR/mirrors.ini: [mirrors] as
+ * they were at install) for the names config.ini does not define; they come
+ * before the host's apt source.  A record without the file adds nothing. */
+int config_record_mirrors(gotc_t *h, const char *dir);
 
 #endif

@@ -268,6 +268,71 @@ static int origin_of(gotc_t *h, const struct target *t, const struct instance *i
 	return 0;
 }
 
+/* The mirror NAME of url ("${mirror:NAME}/..."), into name; false if none. */
+static bool mirror_of(const char *url, char *name, size_t size)
+{
+	if (!url || !str_starts(url, "${mirror:"))
+		return false;
+	const char *n = url + 9, *e = strchr(n, '}');
+	if (!e || e == n || (size_t)(e - n) >= size)
+		return false;
+	memcpy(name, n, (size_t)(e - n));
+	name[e - n] = '\0';
+	return true;
+}
+
+static void note_mirror(gotc_t *h, const char *url, char ***seen, struct buf *b)
+{
+	char name[128];
+	if (!mirror_of(url, name, sizeof(name)) || strv_has(*seen, name) || strv_push(seen, name))
+		return;
+	const struct gotc_mirror *m = gotc_mirror_find(h, name);
+	if (!m)
+		return;
+	struct buf line;
+	buf_init(&line);
+	for (size_t i = 0; m->urls[i]; i++) {
+		/* credentials stay in config.ini, never in a world-readable prefix */
+		const char *auth = strstr(m->urls[i], "://");
+		size_t hl = auth ? strcspn(auth + 3, "/") : 0;
+		if (auth && memchr(auth + 3, '@', hl))
+			continue;
+		buf_printf(&line, "%s%s", line.len ? " " : "", m->urls[i]);
+	}
+	if (line.len)
+		buf_printf(b, "%s = %s\n", name, line.s);
+	else
+		buf_printf(b, "; %s: its URLs carry credentials and are not kept here\n", name);
+	buf_free(&line);
+}
+
+/* record/mirrors.ini: the mirrors the plan's recipes name, as resolved at
+ * install, so planning the record again needs no config.ini entry. */
+static char *mirrors_ini(gotc_t *h, const struct plan *p)
+{
+	struct buf b;
+	char **seen = calloc(1, sizeof(*seen));
+	buf_init(&b);
+	buf_printf(&b, "; the mirrors this instance was installed from; commands that plan it\n"
+		       "; again from this record use them for a ${mirror:NAME} config.ini does\n"
+		       "; not define (config.ini first, then these, then the host's apt source)\n"
+		       "[mirrors]\n");
+	for (int i = 0; seen && i <= TR__COUNT; i++) {
+		const struct recipe *r = i < TR__COUNT ? p->rs.r[i] : p->packages;
+		if (!r)
+			continue;
+		for (size_t j = 0; j < r->nsources; j++)
+			note_mirror(h, r->sources[j].url, &seen, &b);
+		note_mirror(h, r->pkg_archive, &seen, &b);
+	}
+	strv_free(seen);
+	if (!seen || b.oom) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 {
 	const struct target *t = p->rs.t;
@@ -320,6 +385,13 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 	free(dest);
 	dest = path_join(dir, "record.ini");
 	rc = ini && dest ? write_file_atomic(dest, ini, strlen(ini), 0644) : -ENOMEM;
+	if (!rc) {
+		free(ini);
+		free(dest);
+		ini = mirrors_ini(h, p);
+		dest = path_join(dir, "mirrors.ini");
+		rc = ini && dest ? write_file_atomic(dest, ini, strlen(ini), 0644) : -ENOMEM;
+	}
 	if (rc)
 		rc = gotc_fail(h, rc, "cannot write %s: %s", dest ? dest : dir, strerror(-rc));
 out:

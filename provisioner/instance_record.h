@@ -13,6 +13,10 @@
  *     recipes/KIND/NAME.ini   every recipe it composes (for an instance,
  *                             the Go recipe it picked, not the target's
  *                             default)
+ *     mirrors.ini             [mirrors] its recipes named, as resolved at
+ *                             install (no URL with credentials); planning
+ *                             from the record uses them where config.ini
+ *                             defines none (config_record_mirrors)
  *
  * A record is a tree like a search path directory, but closed: a target in
  * it takes its recipes from it alone (target_locate).  Commands that act on

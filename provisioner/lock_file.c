@@ -28,14 +28,6 @@ static const char *digest_of(const struct source *s)
 	return s->sha256 ? s->sha256 : s->sha512;
 }
 
-static bool strv_has(char *const *v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* ---- writing ---- */
 
 static void render_artifacts(gotc_t *h, const struct plan *plans, size_t n, struct buf *b,

@@ -165,14 +165,6 @@ static void source_origin(const struct recipe *r, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)(e - u), u);
 }
 
-static bool in_list(char *const *v, const char *s)
-{
-	for (; v && *v; v++)
-		if (strcmp(*v, s) == 0)
-			return true;
-	return false;
-}
-
 static int by_version(const void *a, const void *b)
 {
 	return version_cmp(*(char *const *)a, *(char *const *)b);
@@ -227,7 +219,7 @@ int instance_pick_go(gotc_t *h, const char *origin, bool strict, const struct ta
 			const char *base = path_basename(files[i]);
 			char *stem = str_ndup(base, strlen(base) - 4); /* lint_dir_files: *.ini */
 			struct recipe *r = NULL;
-			bool skip = !stem || in_list(seen, stem) || strv_push(&seen, stem);
+			bool skip = !stem || strv_has(seen, stem) || strv_push(&seen, stem);
 			free(stem);
 			if (skip)
 				continue;
@@ -236,7 +228,7 @@ int instance_pick_go(gotc_t *h, const char *origin, bool strict, const struct ta
 				recipe_free(r);
 				continue;
 			}
-			if (!in_list(versions, r->version))
+			if (!strv_has(versions, r->version))
 				strv_push(&versions, r->version);
 			source_origin(r, o, sizeof(o));
 			bool same = strcmp(o, deforig) == 0;

@@ -220,6 +220,8 @@ int target_locate(gotc_t *h, const char *path, const char *go, struct target **t
 	for (int i = 0; i < TR__COUNT; i++)
 		rpaths[i] = NULL;
 	int rc = target_load(h, path, t);
+	if (!rc && tree) /* the mirrors it was installed from, after config.ini's */
+		rc = config_record_mirrors(h, tree);
 	if (!rc && go) {
 		/* The instance's Go replaces the target's default (which, when
 		 * present, says where to prefer the Go from); a record holds the

@@ -38,6 +38,7 @@ char *url_redact(const char *url);
 char **strv_split(const char *s);
 size_t strv_len(char *const *v);
 int strv_push(char ***v, const char *s);
+bool strv_has(char *const *v, const char *s);
 void strv_free(char **v);
 /* Levenshtein distance, for "did you mean". */
 size_t str_distance(const char *a, const char *b);

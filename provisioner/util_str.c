@@ -135,6 +135,14 @@ int strv_push(char ***v, const char *s)
 	return nv[n] ? 0 : -1;
 }
 
+bool strv_has(char *const *v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
 void strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

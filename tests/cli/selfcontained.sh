@@ -108,6 +108,13 @@ check "repo remove" 0
 rm -rf "$T/fleet.git" "$T/fleet.w" "$T/gp"
 mv "$TREE/targets" "$TREE/targets.away"
 unset GOTC_PATH
+# the record keeps the mirrors it was installed from; the image's config.ini
+# names none (only the policy), so show, lock, bundle and lint plan from those
+grep -qx "test = http://127.0.0.1:$PORT" "$GOTC_HOME/targets/repo-arm64/record/mirrors.ini" &&
+	ok "the record keeps the mirror it was installed from" ||
+	notok "record/mirrors.ini" "$(cat "$GOTC_HOME/targets/repo-arm64/record/mirrors.ini" 2>&1)"
+cp "$GOTC_CONFIG" "$T/config.full"
+printf '[fetch]\nallow_http = yes\n' >"$GOTC_CONFIG"
 # img ARGS: gotc in that shell.  Under valgrind (the vg tier) the per-instance
 # loop runs the first instance only under valgrind: the others take the same
 # code paths, and the cases after the loop cover the repository's record.
@@ -170,6 +177,8 @@ check "image: list" 0
 if grep -q "changed since install" "$T/out"; then notok "image: list reports no change" ; else ok "image: list reports no change"; fi
 img verify
 check "image: verify" 0
+img show --installed gp-arm64
+out_has "image: show names the recorded mirror" "record/mirrors.ini:5 (recorded at install)"
 # the bundle installs into another home and works there
 H2="$T/home2"
 env -i PATH=/usr/bin:/bin HOME="$T" GOTC_HOME="$H2" GOTC_CACHE="$T/cache2" GOTC_CONFIG="$GOTC_CONFIG" \
@@ -189,8 +198,21 @@ done
 img list
 if grep -q "arm64" "$T/out"; then notok "image: nothing left installed" "$(cat "$T/out")"; else ok "image: nothing left installed"; fi
 
-# --- a shipped target edited after install: reported, not used, refreshed by install
+# config.ini's mirror wins over the record's; credentials are never recorded
+cp "$T/config.full" "$GOTC_CONFIG"
 mv "$TREE/targets.away" "$TREE/targets"
+sed -i "s|^test = http://|test = http://u:s3cret@|" "$GOTC_CONFIG"
+img install ship-arm64
+check "install from a mirror URL with credentials" 0
+if grep -q "s3cret" "$GOTC_HOME/targets/ship-arm64/record/mirrors.ini"; then
+	notok "credentials are not recorded" "$(cat "$GOTC_HOME/targets/ship-arm64/record/mirrors.ini")"
+else
+	ok "credentials are not recorded"
+fi
+img remove ship-arm64
+cp "$T/config.full" "$GOTC_CONFIG"
+
+# --- a shipped target edited after install: reported, not used, refreshed by install
 img install ship-arm64
 check "install the shipped target" 0
 printf 'EDITED = yes\n' >>"$TREE/targets/ship-arm64.ini"
