@@ -38,23 +38,154 @@ int mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* rm_rf works from one open directory at a time (openat, unlinkat,
+ * fdopendir), so neither the depth of a tree nor the length of its paths
+ * limits it, and it holds two descriptors whatever the depth.  It never
+ * follows a symbolic link: a directory is entered with O_NOFOLLOW |
+ * O_DIRECTORY, so one swapped for a link is unlinked as the link; it climbs
+ * back through "..", checked against the device and inode it came from, so
+ * a directory moved away under it stops it (-ESTALE) instead of leading it
+ * elsewhere.  A read-only directory (store entries are 0555) is made
+ * writable by its owner before its children go. */
+struct rm_level {
+	dev_t dev;
+	ino_t ino;
+	char *name; /* of the child entered, in this directory */
+};
+
+static int rm_open_dir(int at, const char *name)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP || flag == FTW_D) {
-		/* A read-only directory (store entries are 0555) cannot lose children. */
-		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
 	}
-	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+	if ((st.st_mode & 0700) != 0700)
+		(void)fchmod(fd, (st.st_mode & 07777) | 0700); /* unlinkat reports it if it failed */
+	return fd;
 }
 
-static int chmod_dir(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Remove one entry of dir fd; *sub gets the fd of a directory to enter
+ * instead (its children first), else -1. */
+static int rm_entry(int fd, const char *name, int *sub)
 {
-	(void)ftw;
-	if (flag == FTW_D && (st->st_mode & 0700) != 0700)
-		chmod(path, (st->st_mode & 07777) | 0700);
-	return 0;
+	*sub = -1;
+	struct stat st;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode)) {
+		if (unlinkat(fd, name, AT_REMOVEDIR) == 0)
+			return 0; /* empty (and writable) */
+		int d = rm_open_dir(fd, name);
+		if (d >= 0) {
+			*sub = d;
+			return 0;
+		}
+		if (d == -ENOENT)
+			return 0;
+		if (d != -ENOTDIR && d != -ELOOP)
+			return d;
+		/* swapped for something else meanwhile: unlink that */
+	}
+	if (unlinkat(fd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	return -errno;
+}
+
+static int rm_tree(int top)
+{
+	struct rm_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int fd = top, rc = 0;
+	while (!rc) {
+		int dfd = dup(fd);
+		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		if (!d) {
+			rc = -errno;
+			if (dfd >= 0)
+				close(dfd);
+			break;
+		}
+		rewinddir(d); /* the dup shares the offset of the last pass */
+		int sub = -1;
+		struct dirent *de;
+		char *entered = NULL;
+		size_t seen = 0;
+		errno = 0;
+		while (!rc && sub < 0 && (de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			seen++;
+			rc = rm_entry(fd, de->d_name, &sub);
+			if (sub >= 0 && !(entered = strdup(de->d_name))) {
+				close(sub);
+				sub = -1;
+				rc = -ENOMEM;
+			}
+			errno = 0;
+		}
+		if (!rc && sub < 0 && errno)
+			rc = -errno; /* readdir failed */
+		closedir(d);
+		if (rc)
+			break;
+		if (sub >= 0) { /* go down, remembering the way back */
+			struct stat st;
+			if (depth == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct rm_level *ns = realloc(stack, nc * sizeof(*ns));
+				if (!ns) {
+					rc = -ENOMEM;
+				} else {
+					stack = ns;
+					cap = nc;
+				}
+			}
+			if (!rc && fstat(fd, &st) < 0)
+				rc = -errno;
+			if (rc) {
+				free(entered);
+				close(sub);
+				break;
+			}
+			stack[depth++] = (struct rm_level){.dev = st.st_dev, .ino = st.st_ino, .name = entered};
+			if (fd != top)
+				close(fd);
+			fd = sub;
+			continue;
+		}
+		if (seen)
+			continue; /* removing while reading may skip entries (tmpfs): read it again */
+		if (!depth)
+			break; /* top is empty */
+		/* fd is empty: back up to its parent and remove it there */
+		struct rm_level *up = &stack[depth - 1];
+		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct stat pst;
+		if (pfd < 0 || fstat(pfd, &pst) < 0) {
+			rc = -errno;
+		} else if (pst.st_dev != up->dev || pst.st_ino != up->ino) {
+			rc = -ESTALE; /* moved away under us */
+		} else if (unlinkat(pfd, up->name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+			rc = -errno;
+		}
+		close(fd);
+		fd = depth == 1 && pfd >= 0 ? (close(pfd), top) : pfd;
+		free(up->name);
+		depth--;
+		if (fd < 0)
+			break;
+	}
+	if (fd >= 0 && fd != top)
+		close(fd);
+	while (depth)
+		free(stack[--depth].name);
+	free(stack);
+	return rc;
 }
 
 int rm_rf(const char *path)
@@ -63,11 +194,17 @@ int rm_rf(const char *path)
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
-		return unlink(path) < 0 ? -errno : 0;
-	nftw(path, chmod_dir, 32, FTW_PHYS);
-	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) < 0)
-		return errno ? -errno : -EIO;
-	return 0;
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	int top = rm_open_dir(AT_FDCWD, path);
+	if (top == -ENOTDIR || top == -ELOOP) /* swapped for a link or a file */
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	if (top < 0)
+		return top == -ENOENT ? 0 : top;
+	int rc = rm_tree(top);
+	close(top);
+	if (!rc && rmdir(path) < 0 && errno != ENOENT)
+		rc = -errno;
+	return rc;
 }
 
 int open_regular(const char *path)

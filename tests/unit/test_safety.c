@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -204,12 +208,64 @@ static void test_limits(void **state)
 	free(cfg);
 }
 
+/* rm_rf removes a tree deeper than PATH_MAX (built with mkdirat, one level
+ * at a time), with read-only directories and other directories on the way,
+ * without following the symbolic links in it. */
+#define DEEP 2200 /* "dd/" each: 6,600 bytes of path, past PATH_MAX */
+
+static void test_rm_rf_deep(void **state)
+{
+	(void)state;
+	char *root = str_printf("/tmp/gotc-rmrf-%ld", (long)getpid());
+	char *outside = str_printf("%s-outside", root);
+	char *canary = str_printf("%s/keep", outside);
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(outside, 0755), 0);
+	assert_int_equal(write_file_atomic(canary, "x", 1, 0644), 0);
+	int fd = open(root, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	for (int i = 0; i < DEEP; i++) {
+		int c = openat(fd, "f", O_WRONLY | O_CREAT | O_EXCL, 0644);
+		assert_true(c >= 0);
+		close(c);
+		if (i % 100 == 0) { /* a link, and directories beside the deep one */
+			assert_int_equal(symlinkat(outside, fd, "link"), 0);
+			assert_int_equal(mkdirat(fd, "a", 0755), 0);
+			assert_int_equal(mkdirat(fd, "z", 0755), 0);
+			c = openat(fd, "z/f", O_WRONLY | O_CREAT | O_EXCL, 0644);
+			assert_true(c >= 0);
+			close(c);
+		}
+		assert_int_equal(mkdirat(fd, "dd", 0755), 0);
+		int next = openat(fd, "dd", O_RDONLY | O_DIRECTORY);
+		assert_true(next >= 0);
+		if (i % 500 == 250)
+			assert_int_equal(fchmod(fd, 0555), 0); /* like a store entry */
+		close(fd);
+		fd = next;
+	}
+	close(fd);
+	assert_true(DEEP * 3 > PATH_MAX);
+	assert_int_equal(rm_rf(root), 0);
+	struct stat st;
+	assert_int_equal(lstat(root, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_true(is_file(canary)); /* the links were removed, not followed */
+	assert_int_equal(rm_rf(outside), 0);
+	assert_false(is_dir(outside));
+	assert_int_equal(rm_rf(root), 0); /* nothing there: nothing to do */
+	free(canary);
+	free(outside);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_linear_ini),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_rm_rf_deep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
