@@ -11,7 +11,7 @@ check "install the fixture target" 0
 M="$T/mod"
 mkdir -p "$M/sub"
 # in_mod DIR ARGS...: run gotc in DIR
-in_mod() { _d=$1; shift; (cd "$_d" && ${GOTC_WRAP:-} "$GOTC_BIN" "$@") >"$T/out" 2>"$T/err"; rc=$?; }
+in_mod() { _d=$1; shift; (cd "$_d" && ${GOTC_WRAP:-} "$(vg_bin "$@")" "$@") >"$T/out" 2>"$T/err"; rc=$?; }
 
 printf 'module example.com/m\n\ngo 1.22\n' >"$M/go.mod"
 in_mod "$M" exec fix-gcc -- touch "$T/RAN"

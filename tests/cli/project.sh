@@ -5,7 +5,7 @@
 . "$ROOT/tests/lib/pipeline.sh"
 serve_fixtures
 # in_dir DIR ARGS...: run gotc in DIR
-in_dir() { _d=$1; shift; (cd "$_d" && ${GOTC_WRAP:-} "$GOTC_BIN" "$@") >"$T/out" 2>"$T/err"; rc=$?; }
+in_dir() { _d=$1; shift; (cd "$_d" && ${GOTC_WRAP:-} "$(vg_bin "$@")" "$@") >"$T/out" 2>"$T/err"; rc=$?; }
 
 fresh; mirror_config
 P="$T/proj"
