@@ -107,6 +107,11 @@ char **cli_target_names(gotc_t *h);
  * instance).  cli_instance.c */
 int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **names, size_t n,
 		char ***out);
+/* The installed instances n operands name: NAME, or REPO/NAME when instance
+ * NAME came from recipe repository REPO (its record says).  Into *out
+ * (strv_free).  -1 if fine, else the exit status of the error printed (a
+ * path: the name to use; not from that repository).  cli_instance.c */
+int cli_installed_names(struct cli *cli, const struct cmd *c, char **args, size_t n, char ***out);
 
 /* Projects (cli_project.c; gotc.ini, see project.h).  cli_project_target: the
  * instance a command means by target (NULL: the project's default target),

@@ -102,12 +102,15 @@ const struct cmd cli_commands[] = {
 	{"list", "installed targets and store entries with sizes", cmd_list,
 	 "[--json]\n", CMD_ARGS_NONE},
 	{"remove", "uninstall targets (their store entries stay until gc)", cmd_remove,
-	 "TARGET...\n", CMD_ARGS_INSTALLED},
+	 "TARGET...\n"
+	 "  TARGET   an installed instance, or REPO/NAME for one from recipe repository REPO\n",
+	 CMD_ARGS_INSTALLED},
 	{"gc", "delete store entries and prefixes no installed target references", cmd_gc,
 	 "[--dry-run]\n"
 	 "  -n, --dry-run print what would be deleted\n", CMD_ARGS_NONE},
 	{"verify", "re-hash installed files against their manifests", cmd_verify,
 	 "[TARGET...]\n"
+	 "  TARGET   an installed instance, or REPO/NAME for one from recipe repository REPO\n"
 	 "  reports modified, missing and extra files; exit status 1 if any\n", CMD_ARGS_INSTALLED},
 	{"check", "check that ELF files keep a target's ABI promise", cmd_check,
 	 "[--json] [--sysroot DIR] TARGET FILE...\n"

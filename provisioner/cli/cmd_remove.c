@@ -3,24 +3,27 @@
 
 #include "cli.h"
 #include "store.h"
+#include "util.h"
 
 int cmd_remove(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd *c = cli_find("remove");
 	if (argc < 2)
 		return cli_usage_error(c, "missing TARGET");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-' || strchr(argv[i], '/'))
-			return cli_not_a_name(c->name, argv[i]);
-	int ex = EXIT_OK;
-	for (int i = 1; i < argc; i++) {
-		int rc = target_remove(&cli->h, argv[i]);
+	char **names;
+	int ex = cli_installed_names(cli, c, argv + 1, (size_t)(argc - 1), &names);
+	if (ex >= 0)
+		return ex;
+	ex = EXIT_OK;
+	for (size_t i = 0; names[i]; i++) {
+		int rc = target_remove(&cli->h, names[i]);
 		if (rc) {
 			fprintf(stderr, "gotc remove: %s\n", cli->h.errbuf);
 			ex = EXIT_FAIL;
 		} else if (!cli->quiet) {
-			fprintf(stderr, "removed %s (run 'gotc gc' to free its store entries)\n", argv[i]);
+			fprintf(stderr, "removed %s (run 'gotc gc' to free its store entries)\n", names[i]);
 		}
 	}
+	strv_free(names);
 	return ex;
 }

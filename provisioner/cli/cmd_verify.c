@@ -79,13 +79,15 @@ static void repair_hint(struct cli *cli, char *const *bad)
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
 	const struct cmd *c = cli_find("verify");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-' || strchr(argv[i], '/'))
-			return cli_not_a_name(c->name, argv[i]);
+	char **names;
+	int ex = cli_installed_names(cli, c, argv + 1, (size_t)(argc - 1), &names);
+	if (ex >= 0)
+		return ex;
 	struct out o = {cli, 0, NULL};
 	struct store_report r = {.problem = problem, .item = item, .ctx = &o};
-	int rc = target_verify(&cli->h, argc > 1 ? argv + 1 : NULL, (size_t)(argc - 1), &r);
+	int rc = target_verify(&cli->h, argc > 1 ? names : NULL, (size_t)(argc - 1), &r);
 	if (rc) {
+		strv_free(names);
 		strv_free(o.bad);
 		return cli_error(cli, rc);
 	}
@@ -97,7 +99,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	if (argc < 2 && target_list(&cli->h, false, &v, &n))
 		n = 0;
 	for (size_t i = 0; i < (argc < 2 ? n : (size_t)(argc - 1)); i++) {
-		const char *name = argc < 2 ? v[i].name : argv[i + 1];
+		const char *name = argc < 2 ? v[i].name : names[i];
 		struct instance_status st;
 		if (instance_status(&cli->h, name, &st) == 0 && st.changed) {
 			printf("changed  %s: recipe changed since install: %s (run: gotc install %s)\n",
@@ -107,6 +109,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		instance_status_clear(&st);
 	}
 	installed_free(v, n);
+	strv_free(names);
 	repair_hint(cli, o.bad);
 	strv_free(o.bad);
 	if (!cli->quiet)

@@ -191,10 +191,19 @@ check "image: exec in the bundle's home" 0
 env -i PATH=/usr/bin:/bin HOME="$T" GOTC_HOME="$H2" GOTC_CONFIG="$GOTC_CONFIG" "$TREE/gotc" show --installed ship-arm64@go1.22 >"$T/out" 2>"$T/err"
 rc=$?
 check "image: the bundle carries the instance's record" 0
-for i in gp-arm64 repo-arm64 ship-arm64 ship-arm64@go1.22; do
+img verify fleet/repo-arm64
+check "image: verify REPO/TARGET" 0
+err_has "image: verify REPO/TARGET checks that instance" "verify: 4 directories checked, 0 problems"
+img remove other/repo-arm64
+check "remove REPO/TARGET of another repository" 1 "gotc remove: installed target 'repo-arm64' did not come from repository other (it came from fleet)"
+img remove targets/repo-arm64.ini
+check "remove of a path names the name to use" 2
+for i in gp-arm64 fleet/repo-arm64 ship-arm64 ship-arm64@go1.22; do
 	img remove "$i"
 	check "image: remove $i" 0
 done
+err_has "image: remove REPO/TARGET names the instance" "removed ship-arm64@go1.22"
+[ -e "$GOTC_HOME/targets/repo-arm64" ] && notok "remove REPO/TARGET removed the instance" || ok "remove REPO/TARGET removed the instance"
 img list
 if grep -q "arm64" "$T/out"; then notok "image: nothing left installed" "$(cat "$T/out")"; else ok "image: nothing left installed"; fi
 
