@@ -77,8 +77,25 @@ int install_plans(gotc_t *h, struct plan *plans, size_t n)
 	for (size_t i = 0; i < n && all_current; i++)
 		all_current = prefix_current(h, &plans[i]);
 	if (all_current) {
-		for (size_t i = 0; i < n; i++)
-			gotc_info(h, "%s is installed and up to date", plans[i].rs.t->name);
+		/* up to date only if whole: a quick look (types, modes, sizes,
+		 * links; gotc verify re-hashes contents) at each prefix and entry */
+		for (size_t i = 0; i < n; i++) {
+			const char *name = plans[i].rs.t->name;
+			char *const one[] = {(char *)name, NULL};
+			struct store_report r = {.quick = true};
+			int rc = target_verify(h, one, 1, &r);
+			if (rc)
+				return rc;
+			if (r.problems || r.errors)
+				return gotc_fail(h, GOTC_ESTORE,
+						 "%s is installed, but %u file%s from the manifests written at "
+						 "install (%s verify %s lists them): repair it with %s install "
+						 "--reinstall %s",
+						 name, r.problems + r.errors,
+						 r.problems + r.errors == 1 ? " differs" : "s differ", h->self ? h->self : "gotc",
+						 name, h->self ? h->self : "gotc", name);
+			gotc_info(h, "%s is installed and up to date", name);
+		}
 		return 0;
 	}
 	int lock = store_lock(h);

@@ -57,6 +57,7 @@ struct verify_report {
 	void (*problem)(void *ctx, const char *kind, const char *path, const char *detail);
 	void *ctx;
 	unsigned modified, missing, extra;
+	bool quick; /* compare types, modes, sizes and links, not contents */
 };
 /* Compare root against its manifest; counts and reports every difference. */
 int manifest_verify(gotc_t *h, const char *root, const char *manifest, struct verify_report *r);
@@ -112,6 +113,7 @@ struct store_report {
 	void *ctx;
 	unsigned items, problems, errors;
 	uint64_t bytes;
+	bool quick; /* verify: compare types, modes, sizes and links, not contents */
 };
 
 /* Uninstall a target: remove targets/NAME (takes the lock), then discard its

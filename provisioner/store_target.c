@@ -205,7 +205,7 @@ static int verify_dir(gotc_t *h, const char *dir, struct store_report *r)
 {
 	char *root = path_join(dir, "root"), *man = path_join(dir, "manifest");
 	struct where w = {r, root};
-	struct verify_report vr = {.problem = problem, .ctx = &w};
+	struct verify_report vr = {.problem = problem, .ctx = &w, .quick = r->quick};
 	int rc = root && man ? manifest_verify(h, root, man, &vr) : gotc_fail(h, -ENOMEM, "out of memory");
 	note(r, dir, 0, rc);
 	free(root);
@@ -273,14 +273,6 @@ int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *
 	return rc == -ENOMEM ? rc : 0;
 }
 
-static bool listed(char *const *v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* Delete (or, dry, report) every visible name in dir that keep lacks. */
 static int sweep(gotc_t *h, const char *dir, char *const *keep, bool dry, struct store_report *r)
 {
@@ -288,7 +280,7 @@ static int sweep(gotc_t *h, const char *dir, char *const *keep, bool dry, struct
 	if (!names)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	for (size_t i = 0; names[i]; i++) {
-		if (listed(keep, names[i]))
+		if (strv_has(keep, names[i]))
 			continue;
 		char *p = path_join(dir, names[i]);
 		if (!p) {
