@@ -12,8 +12,11 @@
 
 const struct cmd cli_commands[] = {
 	{"targets", "list the targets on the search path", cmd_targets,
-	 "[--json]\n"
-	 "  --json        machine-readable output\n", CMD_ARGS_NONE},
+	 "[-l|--long] [--json]\n"
+	 "  one line each: name, arch, libc, kernel headers, default Go, compiler and\n"
+	 "  whether it is installed (fits 80 columns)\n"
+	 "  -l, --long    each target's description too, on the line below it\n"
+	 "  --json        machine-readable output (with go, compiler and installed)\n", CMD_ARGS_NONE},
 	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
 	 "[--installed] [--go VERSION] TARGET\n"
 	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file;\n"

@@ -76,7 +76,18 @@ check "targets --json" 0
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=[t["name"] for t in d]; assert "test-arm64" in n and "test-arm64-clang" in n, n' "$T/out" &&
 	ok "targets --json parses and lists the fixtures" || notok "targets --json parses"
 g targets
-out_has "targets lists descriptions" "Test fleet: arm64, glibc 2.36"
+check "targets" 0
+[ "$(head -n 1 "$T/out")" = "TARGET                  ARCH     LIBC       KERNEL GO      COMPILER    INSTALLED" ] &&
+	ok "targets: a header" || notok "targets: a header" "$(head -n 1 "$T/out")"
+grep -q '^test-arm64  *arm64  *glibc 2.36  *6.1  *1.19.8  *gcc 12.2.0$' "$T/out" &&
+	ok "targets: arch, libc, kernel, Go and compiler columns" || notok "targets: columns" "$(cat "$T/out")"
+awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$T/out" && ok "targets fits 80 columns" ||
+	notok "targets fits 80 columns" "$(cat "$T/out")"
+g targets --long
+out_has "targets --long lists descriptions" "    Test fleet: arm64, glibc 2.36"
+g targets --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=[t for t in d if t["name"] == "test-arm64"][0]; assert t["go"] and t["compiler"] and t["installed"] is False, t' "$T/out" &&
+	ok "targets --json: go, compiler, installed" || notok "targets --json fields" "$(cat "$T/out")"
 
 g show test-arm64
 check "show" 0

@@ -17,7 +17,9 @@ g completion --names targets
 check "completion --names targets" 0
 cp "$T/out" "$T/names"
 nw targets
-awk '{print $1}' "$T/out" >"$T/want"
+awk 'NR > 1 {print $1}' "$T/out" >"$T/want"
+grep -q '^fix-gcc .* yes$' "$T/out" && ! grep -v '^fix-gcc ' "$T/out" | grep -q ' yes$' &&
+	ok "targets marks the installed target, and only it" || notok "targets: installed marker" "$(cat "$T/out")"
 grep -qx fix-gcc "$T/names" && cmp -s "$T/names" "$T/want" &&
 	ok "target names, one a line, as gotc targets lists them" || notok "target names" "$(diff "$T/want" "$T/names")"
 g completion --names installed
