@@ -103,7 +103,9 @@ const struct cmd cli_commands[] = {
 	 "  TARGET        an installed target (default: the one whose env is loaded,\n"
 	 "                $GOTC_TARGET, else the only one installed)\n", CMD_ARGS_TOOLS},
 	{"list", "installed targets and store entries with sizes", cmd_list,
-	 "[--json]\n", CMD_ARGS_NONE},
+	 "[--json]\n"
+	 "  each target with its Go, compiler and libc versions; * marks the project's\n"
+	 "  default target and the one whose env is loaded; -v adds each prefix\n", CMD_ARGS_NONE},
 	{"remove", "uninstall targets (their store entries stay until gc)", cmd_remove,
 	 "TARGET...\n"
 	 "  TARGET   an installed instance, or REPO/NAME for one from recipe repository REPO\n",

@@ -87,8 +87,12 @@ g list
 check "list" 0
 out_has "list shows targets" "fix-clang"
 out_has "list shows entries" "go-1.19.8-"
+grep -q '^  fix-gcc  *1\.19\.8  *gcc 12\.2\.0  *glibc 2\.36$' "$T/out" &&
+	ok "list: Go, compiler and libc versions" || notok "list: versions" "$(cat "$T/out")"
+GOTC_TARGET=fix-clang g list
+out_has "list marks the target whose env is loaded" "* fix-clang"
 g list --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["targets"])==2 and len(d["entries"])==3' "$T/out" && ok "list --json" || notok "list --json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["targets"])==2 and len(d["entries"])==3; t=[t for t in d["targets"] if t["name"] == "fix-gcc"][0]; assert t["go"] == "1.19.8" and t["compiler"] == "gcc 12.2.0" and t["libc"] == "glibc 2.36" and t["loaded"] is False, t' "$T/out" && ok "list --json" || notok "list --json" "$(cat "$T/out")"
 
 # --- verify, tamper, verify
 g verify

@@ -26,6 +26,9 @@ check "exec -t TARGET -- CMD" 0
 out_has "exec -t: that target's env" "target=fix-clang"
 in_dir "$P" exec fix-clang -- true
 check "exec TARGET CMD still works in a project" 0
+in_dir "$P/a" list
+grep -q '^\* fix-gcc .* (project default)$' "$T/out" && ! grep -q '^\* fix-clang' "$T/out" &&
+	ok "list marks the project's default target" || notok "list: project default" "$(cat "$T/out")"
 in_dir "$P" lock -o -
 check "lock with no TARGET" 0
 out_has "lock: the project's targets" "targets = fix-gcc fix-clang"
