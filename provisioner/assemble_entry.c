@@ -298,7 +298,7 @@ int entry_unpack(gotc_t *h, const struct entry *e, size_t i, const char *stage, 
 	return rc;
 }
 
-int entry_finish(gotc_t *h, const struct plan *p, const struct entry *e, const char *stage)
+int entry_finish(gotc_t *h, const char *kernel_arch, const struct entry *e, const char *stage)
 {
 	char *root = NULL, *tmp = NULL, *ktmp = NULL, *dest = NULL, *info = NULL, *hinfo = NULL;
 	const struct recipe *r = e->recipe;
@@ -332,8 +332,9 @@ int entry_finish(gotc_t *h, const struct plan *p, const struct entry *e, const c
 		char *kinc = NULL, *sysinc = path_join(root, sysinc_rel);
 		if (strcmp(k->method, "headers_install") == 0) {
 			char *out = path_join(stage, "khdr");
-			rc = out ? headers_install(h, ktmp, p->rs.t->arch->kernel_arch, out)
-				 : gotc_fail(h, -ENOMEM, "out of memory");
+			rc = !kernel_arch ? gotc_fail(h, GOTC_EASSEMBLE, "%s: make headers_install needs the target's arch", k->path)
+			     : out ? headers_install(h, ktmp, kernel_arch, out)
+				   : gotc_fail(h, -ENOMEM, "out of memory");
 			kinc = out ? path_join(out, "include") : NULL;
 			free(out);
 		} else {
@@ -378,7 +379,7 @@ out:
 	return rc;
 }
 
-static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e, bool final_only)
+static int assemble_once(gotc_t *h, const char *kernel_arch, const struct entry *e, bool final_only)
 {
 	char *stage = NULL;
 	int rc = entry_stage(h, e, &stage);
@@ -389,23 +390,23 @@ static int assemble_once(gotc_t *h, const struct plan *p, const struct entry *e,
 	for (size_t i = 0; i < e->narts && !rc; i++)
 		rc = entry_unpack(h, e, i, stage, final_only);
 	if (!rc)
-		rc = entry_finish(h, p, e, stage);
+		rc = entry_finish(h, kernel_arch, e, stage);
 	if (rc)
 		rm_rf(stage);
 	free(stage);
 	return rc;
 }
 
-int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e)
+int assemble_entry(gotc_t *h, const char *kernel_arch, const struct entry *e)
 {
 	/* First while the downloads arrive; again from the verified files if a
 	 * download was restarted or replaced under it. */
-	int rc = assemble_once(h, p, e, false);
+	int rc = assemble_once(h, kernel_arch, e, false);
 	for (int again = 0; rc == -ESTALE && again < 5; again++) {
 		/* a corrupted cache file is being replaced: give the main process
 		 * time to find it, remove it and fetch it again */
 		usleep(200000u << again);
-		rc = assemble_once(h, p, e, true);
+		rc = assemble_once(h, kernel_arch, e, true);
 	}
 	if (rc == -ESTALE)
 		rc = gotc_fail(h, GOTC_ECHECKSUM,

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -140,47 +139,11 @@ static int req_add(gotc_t *h, struct fetch_req **reqs, size_t *nreq, const struc
  * job, from the verified files.  A worker sends its events (unpack progress,
  * steps done) and at the end its error through a pipe, as records the main
  * process reads while it downloads and waits; it re-emits the events, so the
- * front end shows what every worker does. */
-struct wire {
-	uint32_t type; /* enum gotc_event_type, or WIRE_ERROR */
-	int32_t code;  /* WIRE_ERROR: the error code */
-	uint64_t now, total;
-	uint32_t nlen, mlen; /* name and msg bytes that follow */
-};
-#define WIRE_ERROR 0xffffu
-#define WIRE_MAX 4096 /* one record, written at once (PIPE_BUF) */
-
-static void wire_send(int fd, uint32_t type, int code, uint64_t now, uint64_t total,
-		      const char *name, const char *msg)
-{
-	char rec[WIRE_MAX];
-	struct wire w = {.type = type, .code = code, .now = now, .total = total};
-	size_t nlen = name ? strlen(name) : 0, mlen = msg ? strlen(msg) : 0;
-	if (nlen > 512)
-		nlen = 512;
-	if (mlen > sizeof(rec) - sizeof(w) - nlen)
-		mlen = sizeof(rec) - sizeof(w) - nlen;
-	w.nlen = (uint32_t)nlen;
-	w.mlen = (uint32_t)mlen;
-	memcpy(rec, &w, sizeof(w));
-	if (nlen)
-		memcpy(rec + sizeof(w), name, nlen);
-	if (mlen)
-		memcpy(rec + sizeof(w) + nlen, msg, mlen);
-	size_t len = sizeof(w) + nlen + mlen;
-	ssize_t n;
-	do
-		n = write(fd, rec, len);
-	while (n < 0 && errno == EINTR);
-}
-
-/* A worker's event callback: everything goes to the main process. */
-static void wire_event(const struct gotc_event *ev, void *ctx)
-{
-	wire_send(*(int *)ctx, (uint32_t)ev->type, 0, ev->now, ev->total, ev->name, ev->msg);
-}
-
-enum { JOB_FINISH = -1, JOB_WHOLE = -2 };
+ * front end shows what every worker does.  A worker is a process of its own
+ * (install_worker.c) leading a process group: when it ends, what it started
+ * and left running is killed with the group; when the install fails or is
+ * stopped, every running worker's group is.  Each worker is waited for by
+ * its pid (never waitpid(-1): the process may have other children). */
 
 struct build {
 	const struct entry *e;
@@ -281,21 +244,10 @@ static int job_add(struct builders *bs, struct build *b, int art, uint64_t bytes
 	return 0;
 }
 
-static int job_run(gotc_t *h, struct builder *j)
-{
-	struct build *b = j->b;
-	if (j->art == JOB_WHOLE)
-		return assemble_entry(h, b->owner, b->e);
-	if (j->art == JOB_FINISH)
-		return entry_finish(h, b->owner, b->e, b->stage);
-	return entry_unpack(h, b->e, (size_t)j->art, b->stage, false);
-}
-
 static void builder_spawn(struct builders *bs, struct builder *j)
 {
 	gotc_t *h = bs->h;
 	struct build *eb = j->b;
-	int p[2];
 	struct builder *b = j;
 	b->started = true;
 	if (!eb->stage && j->art >= 0) {
@@ -308,40 +260,15 @@ static void builder_spawn(struct builders *bs, struct builder *j)
 			return;
 		}
 	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "pipe: %s", strerror(errno));
+	struct worker_job job = {.e = eb->e, .art = j->art, .stage = eb->stage,
+				 .kernel_arch = eb->owner->rs.t->arch->kernel_arch};
+	int rc = worker_spawn(h, &job, &b->pid, &b->fd);
+	if (rc) {
+		bs->rc = bs->rc ? bs->rc : rc;
+		b->pid = 0;
 		b->done = true;
 		return;
 	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		/* a worker dies with the main process (kill -9 gotc): its staging
-		 * directory is then cleaned by the next run */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		signal(SIGINT, SIG_IGN); /* Ctrl-C: the main process decides */
-		signal(SIGTERM, SIG_DFL);
-		if (getppid() != (pid_t)h->pid)
-			_exit(1);
-		/* the main process renders what workers report */
-		h->event = wire_event;
-		h->event_ctx = &p[1];
-		int rc = job_run(h, j);
-		if (rc)
-			wire_send(p[1], WIRE_ERROR, rc, 0, 0, NULL, h->errbuf);
-		_exit(rc ? 1 : 0);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		bs->rc = bs->rc ? bs->rc : gotc_fail(h, -errno, "fork: %s", strerror(errno));
-		close(p[0]);
-		b->done = true;
-		return;
-	}
-	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
-	b->pid = pid;
-	b->fd = p[0];
 	buf_init(&b->in);
 	bs->running++;
 }
@@ -419,19 +346,26 @@ static void builders_step(struct builders *bs, bool block)
 	for (size_t i = 0; i < bs->n; i++)
 		if (bs->v[i].pid && !bs->v[i].eof)
 			all_eof = false;
-	/* wait for an exit only when every running worker closed its pipe */
-	int flags = block && all_eof ? 0 : WNOHANG;
-	for (;;) {
-		int status;
-		pid_t pid = bs->running ? waitpid(-1, &status, flags) : 0;
-		if (pid < 0 && errno == EINTR)
+	/* wait for an exit only when every running worker closed its pipe;
+	 * each worker by its pid */
+	bool wait_one = block && all_eof;
+	for (size_t i = 0; i < bs->n; i++) {
+		struct builder *b = &bs->v[i];
+		if (!b->pid)
 			continue;
-		if (pid <= 0)
-			break;
-		for (size_t i = 0; i < bs->n; i++)
-			if (bs->v[i].pid == pid)
-				builder_reaped(bs, &bs->v[i], status);
-		flags = WNOHANG;
+		int status;
+		pid_t pid;
+		do
+			pid = waitpid(b->pid, &status, wait_one ? 0 : WNOHANG);
+		while (pid < 0 && errno == EINTR);
+		if (pid == 0)
+			continue;
+		pid_t group = b->pid;
+		if (pid < 0) /* not ours any more: cannot happen, but never spin */
+			status = 0x7f00;
+		builder_reaped(bs, b, status);
+		kill(-group, SIGKILL); /* what it started and left behind */
+		wait_one = false;
 	}
 	/* the biggest waiting job first */
 	while (bs->running < bs->max && !bs->rc) {
@@ -557,7 +491,7 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 		bs.killed = true;
 		for (size_t i = 0; i < bs.n; i++)
 			if (bs.v[i].pid)
-				kill(bs.v[i].pid, SIGKILL);
+				kill(-bs.v[i].pid, SIGKILL); /* the worker and its group */
 	} else {
 		gotc_test_point(h, "fetched");
 	}

@@ -2,6 +2,9 @@
 #ifndef GOTC_INSTALL_H
 #define GOTC_INSTALL_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "plan.h"
 
 /* Install (or confirm) every target; all-or-nothing per target.
@@ -33,8 +36,9 @@ int install_fetch(gotc_t *h, const struct plan *plans, size_t n, bool unsized_on
 
 /* Build the store entry e in a staging dir and commit it (lock held):
  * every artifact in turn, reading only the verified download if a first
- * attempt (made while the downloads arrive) found one restarted or replaced. */
-int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
+ * attempt (made while the downloads arrive) found one restarted or replaced.
+ * kernel_arch: the target's ARCH= for make headers_install. */
+int assemble_entry(gotc_t *h, const char *kernel_arch, const struct entry *e);
 /* The same in steps, so that the artifacts of one entry unpack concurrently
  * (install.c runs each step in its own worker):
  * entry_stage makes a staging dir for e (*stage malloc'd, caller frees and
@@ -45,7 +49,37 @@ int assemble_entry(gotc_t *h, const struct plan *p, const struct entry *e);
  * commits the stage as the store entry. */
 int entry_stage(gotc_t *h, const struct entry *e, char **stage);
 int entry_unpack(gotc_t *h, const struct entry *e, size_t i, const char *stage, bool final_only);
-int entry_finish(gotc_t *h, const struct plan *p, const struct entry *e, const char *stage);
+int entry_finish(gotc_t *h, const char *kernel_arch, const struct entry *e, const char *stage);
+
+/* install_worker.c: the worker processes.  A worker is this program again
+ * (/proc/self/exe --worker, a mode no help lists), leading a process group
+ * of its own that holds what it starts; it dies, with its group, when the
+ * main process does.  Its job: unpack artifact art of e into stage,
+ * JOB_FINISH (entry_finish) or JOB_WHOLE (assemble_entry). */
+enum { JOB_FINISH = -1, JOB_WHOLE = -2 };
+struct worker_job {
+	const struct entry *e;
+	int art;
+	const char *stage;	 /* NULL for JOB_WHOLE */
+	const char *kernel_arch; /* or NULL */
+};
+/* Start a worker for job: *pid (also its process group), *fd the
+ * non-blocking read end of its records.  0 or an error in the handle. */
+int worker_spawn(gotc_t *h, const struct worker_job *job, pid_t *pid, int *fd);
+/* The worker's side (gotc-core --worker): read the job on fd 0, do it,
+ * send the records on fd 3.  The exit status: 0 done, else 1. */
+int install_worker_main(void);
+/* What a worker sends: events (their type), then at the end its error. */
+struct wire {
+	uint32_t type; /* enum gotc_event_type, or WIRE_ERROR */
+	int32_t code;  /* WIRE_ERROR: the error code */
+	uint64_t now, total;
+	uint32_t nlen, mlen; /* name and msg bytes that follow */
+};
+#define WIRE_ERROR 0xffffu
+#define WIRE_MAX 4096 /* one record, written at once (PIPE_BUF) */
+void wire_send(int fd, uint32_t type, int code, uint64_t now, uint64_t total, const char *name,
+	       const char *msg);
 /* Build and swap in the target prefix for p (lock held, entries present). */
 int assemble_prefix(gotc_t *h, const struct plan *p);
 /* Rewrite every linker script under root (a sysroot) so its absolute members

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "install.h"
 #include "util.h"
 
 const struct cmd cli_commands[] = {
@@ -311,6 +312,9 @@ int main(int argc, char **argv)
 	struct cli cli;
 	const char *home = NULL;
 	int o;
+	/* install's worker processes (install_worker.c): a mode, not a command */
+	if (argc == 2 && strcmp(argv[1], "--worker") == 0)
+		return install_worker_main();
 	memset(&cli, 0, sizeof(cli));
 	cli.argv0 = argv[0];
 	opterr = 0;
