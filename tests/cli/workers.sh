@@ -39,16 +39,16 @@ wait_file() {
 # pstate PID: its state letter (Z: a zombie), empty when gone
 pstate() { sed 's/^.*) \([A-Z]\).*$/\1/' "/proc/$1/stat" 2>/dev/null; }
 pgroup() { sed 's/^.*) [A-Z] [0-9]* \([0-9]*\).*$/\1/' "/proc/$1/stat" 2>/dev/null; }
+# group_live PGID: the live (not zombie) processes of the group, one awk
+group_live() {
+	awk -v g="$1" '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " ");
+		if (f[3] == g && f[1] != "Z") printf " %s", FILENAME }' /proc/[0-9]*/stat 2>/dev/null
+}
 # group_gone PGID: up to 10 s for no live process of the group to remain
 group_gone() {
 	i=0
 	while :; do
-		live=
-		for s in /proc/[0-9]*/stat; do
-			p=${s#/proc/}
-			p=${p%/stat}
-			[ "$(pgroup "$p")" = "$1" ] && [ "$(pstate "$p")" != Z ] && live="$live $p"
-		done
+		live=$(group_live "$1")
 		[ -z "$live" ] && return 0
 		i=$((i + 1))
 		[ $i -gt 100 ] && return 1
@@ -109,4 +109,13 @@ for how in TERM KILL; do
 	group_gone "$pg" && ok "$how: the worker's process group is gone" ||
 		{ notok "$how: the worker's process group is gone" "left: $live"; kill -9 -"$pg" 2>/dev/null; }
 done
+# --- under valgrind (the vg tier), one install with its workers traced too
+if [ -n "${GOTC_WRAP:-}" ]; then
+	fresh; mirror_config
+	_w=$GOTC_WRAP
+	GOTC_WRAP=$(printf '%s' "$_w" | sed 's/ --trace-children-skip-by-arg=[^ ]*//')
+	g install fix-gcc
+	GOTC_WRAP=$_w
+	check "an install with its workers traced by valgrind" 0
+fi
 done_testing
