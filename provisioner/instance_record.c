@@ -679,10 +679,13 @@ int instance_lint_files(gotc_t *h, const char *spec, char ***files)
 		instance_free(&in);
 		if (str_ends(spec, ".ini"))
 			return gotc_fail(h, GOTC_ENOTFOUND, "%s: no such file", spec);
-		return gotc_fail(h, GOTC_ENOTFOUND,
-				 "%s: no such file, target on the search path or installed target "
-				 "(see 'gotc targets' and 'gotc list')",
-				 spec);
+		char *sug = target_nearest(h, spec);
+		int nf = gotc_fail(h, GOTC_ENOTFOUND,
+				   "%s: no such file, target on the search path or installed target "
+				   "(%s%s%ssee 'gotc targets' and 'gotc list')",
+				   spec, sug ? "did you mean '" : "", sug ? sug : "", sug ? "'? " : "");
+		free(sug);
+		return nf;
 	}
 	/* an instance's target is linted as that instance (FILE@goVERSION) */
 	char **v = calloc(1, sizeof(char *));

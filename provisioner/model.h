@@ -117,6 +117,9 @@ char *find_target_file(gotc_t *h, const char *name);
 /* GOTC_ENOTARGET: "no target NAME on the search path", with a "did you
  * mean" naming the nearest target there. */
 int target_not_found(gotc_t *h, const char *name, bool installed_too);
+/* The target name on the search path nearest to name, if near enough to
+ * suggest (malloc'd), else NULL. */
+char *target_nearest(gotc_t *h, const char *name);
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name);
 
 /* A target with its recipes, cross-validated. */

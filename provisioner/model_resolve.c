@@ -275,11 +275,8 @@ int target_locate(gotc_t *h, const char *path, const char *go, struct target **t
 	return rc;
 }
 
-/* "no target NAME", with the nearest target name on the search path. */
-int target_not_found(gotc_t *h, const char *name, bool installed_too)
+char *target_nearest(gotc_t *h, const char *name)
 {
-	const char *where = installed_too ? "installed or on the search path" : "on the search path";
-	const char *see = installed_too ? "'gotc list' and 'gotc targets'" : "'gotc targets'";
 	char **all = calloc(1, sizeof(char *));
 	for (size_t i = 0; all && h->search && h->search[i]; i++) {
 		char *d = path_join(h->search[i], "targets");
@@ -293,10 +290,21 @@ int target_not_found(gotc_t *h, const char *name, bool installed_too)
 		free(d);
 	}
 	const char *sug = all ? str_nearest(name, (const char *const *)all, (size_t)-1) : NULL;
+	char *out = sug ? strdup(sug) : NULL;
+	strv_free(all);
+	return out;
+}
+
+/* "no target NAME", with the nearest target name on the search path. */
+int target_not_found(gotc_t *h, const char *name, bool installed_too)
+{
+	const char *where = installed_too ? "installed or on the search path" : "on the search path";
+	const char *see = installed_too ? "'gotc list' and 'gotc targets'" : "'gotc targets'";
+	char *sug = target_nearest(h, name);
 	int rc = sug ? gotc_fail(h, GOTC_ENOTARGET, "no target '%s' %s (did you mean '%s'? see %s)", name,
 				 where, sug, see)
 		     : gotc_fail(h, GOTC_ENOTARGET, "no target '%s' %s (see %s)", name, where, see);
-	strv_free(all);
+	free(sug);
 	return rc;
 }
 

@@ -351,4 +351,9 @@ out_has "env value quoted for sh" "EVIL='\$(touch PWNED) \`touch PWNED2\` '\\''s
 out_has "multi-line value kept" "MULTI='first line"
 if [ -e "$T/PWNED" ] || [ -e "$T/PWNED2" ]; then notok "nothing executed"; else ok "nothing executed"; fi
 
+# an unknown target name: exit 2, with the nearest name on the search path
+fresh
+g lint debian11-arm6
+check "lint of a misspelt target: exit 2, did you mean" 2 "gotc lint: debian11-arm6: no such file, target on the search path or installed target (did you mean 'debian11-arm64'? see 'gotc targets' and 'gotc list')"
+
 done_testing
