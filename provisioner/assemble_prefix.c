@@ -72,25 +72,32 @@ struct wctx {
 	char *resource_dir;  /* clang -print-resource-dir, when a flag asks */
 };
 
+/* LD_LIBRARY_PATH=DIRS...; export LD_LIBRARY_PATH -- the toolchain's own
+ * host libraries (binutils' libbfd, clang's libLLVM...), when it has any. */
+static void lib_path(struct buf *b, const struct wctx *w)
+{
+	const struct recipe *tc = w->p->rs.r[TR_TOOLCHAIN];
+	if (!w->tcroot || !tc->libdir || !tc->libdir[0])
+		return;
+	buf_puts(b, "LD_LIBRARY_PATH=");
+	for (size_t i = 0; tc->libdir[i]; i++) {
+		char *d = path_join(w->tcroot, tc->libdir[i]);
+		buf_puts(b, i ? ":" : "");
+		quote_sh(b, d ? d : "");
+		free(d);
+	}
+	/* no empty entry: that would put the current directory on the path */
+	buf_puts(b, "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH\n");
+}
+
 /* #!/bin/sh + header + optional LD_LIBRARY_PATH for the tool process only. */
 static void script_head(struct buf *b, const struct wctx *w, const char *what)
 {
 	const struct recipe *tc = w->p->rs.r[TR_TOOLCHAIN];
 	buf_printf(b, "#!/bin/sh\n# gotc wrapper: %s for target %s (toolchain %s)\n", what,
 		   w->p->rs.t->name, tc->name);
-	if (w->tcroot && tc->libdir && tc->libdir[0]) {
-		/* binutils' own libraries (libbfd, libopcodes...), for this process
-		 * and the compiler's children only: never the user's shell. */
-		buf_puts(b, "LD_LIBRARY_PATH=");
-		for (size_t i = 0; tc->libdir[i]; i++) {
-			char *d = path_join(w->tcroot, tc->libdir[i]);
-			buf_puts(b, i ? ":" : "");
-			quote_sh(b, d ? d : "");
-			free(d);
-		}
-		/* no empty entry: that would put the current directory on the path */
-		buf_puts(b, "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH\n");
-	}
+	/* for this process and the compiler's children only: never the user's shell */
+	lib_path(b, w);
 }
 
 static int tool_path(const struct wctx *w, const char *tool, char **out)
@@ -109,11 +116,13 @@ static int tool_path(const struct wctx *w, const char *tool, char **out)
 	return 0;
 }
 
-/* Output of `cc -print-resource-dir` (clang's own headers), malloc'd. */
-static char *resource_dir(const char *cc)
+/* Output of `cc -print-resource-dir` (clang's own headers), malloc'd; cc
+ * runs with the toolchain's own libraries, as in the wrappers. */
+static char *resource_dir(const struct wctx *w, const char *cc)
 {
 	struct buf cmd;
 	buf_init(&cmd);
+	lib_path(&cmd, w);
 	quote_sh(&cmd, cc);
 	buf_puts(&cmd, " -print-resource-dir 2>/dev/null");
 	FILE *f = cmd.s && !cmd.oom ? popen(cmd.s, "r") : NULL;
@@ -152,7 +161,7 @@ static int add_flags(struct wctx *w, struct buf *b, const char *flags, const cha
 			else if (str_starts(s, "${gnu_triple}"))
 				val = t->arch->libc[LIBC_GLIBC].triple, n = 13;
 			else if (str_starts(s, "${clang_resource_dir}")) {
-				if (!w->resource_dir && !(w->resource_dir = resource_dir(cc))) {
+				if (!w->resource_dir && !(w->resource_dir = resource_dir(w, cc))) {
 					rc = gotc_fail(w->h, GOTC_EASSEMBLE,
 						       "%s -print-resource-dir gave no directory", cc);
 					break;
@@ -177,6 +186,26 @@ static int add_flags(struct wctx *w, struct buf *b, const char *flags, const cha
 }
 
 enum wrapper_kind { W_TOOL, W_CC, W_CXX };
+
+/* -B for a clang arch of bfd_arches: the entry's binutils for the target's
+ * GNU triple, which must carry ld.bfd. */
+static int gnu_ld(struct wctx *w, struct buf *b, const char *cc)
+{
+	const struct target *t = w->p->rs.t;
+	const struct recipe *tc = w->p->rs.r[TR_TOOLCHAIN];
+	const char *gt = t->arch->libc[LIBC_GLIBC].triple;
+	char *ld = str_printf("%s/usr/%s/bin/ld.bfd", w->tcroot, gt);
+	if (!ld)
+		return gotc_fail(w->h, -ENOMEM, "out of memory");
+	int rc = access(ld, X_OK) == 0
+			 ? add_flags(w, b, "-B${toolchain}/usr/${gnu_triple}/bin", cc)
+			 : gotc_fail(w->h, GOTC_EASSEMBLE,
+				     "toolchain %s: bfd_arches has %s, but the unpacked toolchain has no "
+				     "usr/%s/bin/ld.bfd (add that arch's binutils as a source)",
+				     tc->name, t->arch->name, gt);
+	free(ld);
+	return rc;
+}
 
 /* A wrapper script: exec the tool; a compiler (W_CC, W_CXX) always gets the
  * sysroot, the target, the linker and the recipes' flags. */
@@ -203,13 +232,18 @@ static int wrapper(struct wctx *w, const char *name, const char *tool, enum wrap
 		}
 		buf_puts(&b, " --sysroot=");
 		quote_sh(&b, w->sysroot);
+		bool bfd = clang && w->tcroot && !tc->host && strv_has(tc->bfd_arches, t->arch->name);
 		if (clang) {
-			const char *ld = tc->linker ? tc->linker : "lld";
+			const char *ld = bfd ? "bfd" : tc->linker ? tc->linker : "lld";
 			buf_printf(&b, " -fuse-ld=%s -Wno-unused-command-line-argument", ld);
 			if (cxx && strcmp(t->cxx_stdlib, "libc++") == 0)
 				buf_puts(&b, " -stdlib=libc++");
 		}
-		rc = add_flags(w, &b, tc->flags, exe);
+		/* this arch links with the entry's GNU ld (binutils' TRIPLE/bin/ld.bfd) */
+		if (bfd)
+			rc = gnu_ld(w, &b, exe);
+		if (!rc)
+			rc = add_flags(w, &b, tc->flags, exe);
 		if (!rc && cxx)
 			rc = add_flags(w, &b, tc->cxx_flags, exe);
 		if (!rc && sr && cxx)

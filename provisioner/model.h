@@ -44,6 +44,7 @@ struct recipe {
 	char *cc, *cxx, *ar;
 	char *linker;
 	char **libdir;
+	char **bfd_arches; /* clang: arches linked with the entry's GNU ld */
 	bool host;
 	char *sysroot_dir; /* toolchain carrying its own sysroot */
 	char *host_glibc;  /* glibc its host programs need, "none"; verified at assembly */

@@ -34,6 +34,7 @@ static const struct ini_key recipe_keys[] = {
 	{"recipe", "ar", IT_WORD, 0, R(ar), NULL, T},
 	{"recipe", "linker", IT_ENUM, 0, R(linker), "bfd lld gold", T},
 	{"recipe", "libdir", IT_WORDS, 0, R(libdir), NULL, T},
+	{"recipe", "bfd_arches", IT_WORDS, 0, R(bfd_arches), NULL, T},
 	{"recipe", "host", IT_BOOL, 0, R(host), NULL, T},
 	{"recipe", "sysroot", IT_RELPATH, 0, R(sysroot_dir), NULL, T},
 	{"recipe", "host_glibc", IT_WORD, 0, R(host_glibc), NULL, T},
@@ -134,6 +135,7 @@ void recipe_free(struct recipe *r)
 	free(r->ar);
 	free(r->linker);
 	strv_free(r->libdir);
+	strv_free(r->bfd_arches);
 	free(r->sysroot_dir);
 	free(r->host_glibc);
 	free(r->flags);
@@ -315,7 +317,23 @@ int recipe_load(gotc_t *h, const char *path, enum recipe_kind kind, struct recip
 	if (r->libc_str)
 		r->libc = libc_parse(r->libc_str);
 	if (kind == RK_TOOLCHAIN) {
-		if (!r->host && (!r->triple || r->libc < 0)) {
+		/* clang is a cross compiler for every arch and libc (--target): a
+		 * clang toolchain without a triple serves any target, one without
+		 * a libc (clang plus a GNU linker for one arch) any libc */
+		bool clang = r->type && strcmp(r->type, "clang") == 0;
+		int bline = ini_key_line(&c, "recipe", "bfd_arches");
+		if (r->bfd_arches && (!clang || r->host)) {
+			rc = ini_error(&c, bline, "bfd_arches: only a clang toolchain with its own files "
+						  "links some arches with GNU ld");
+			goto out;
+		}
+		for (size_t i = 0; r->bfd_arches && r->bfd_arches[i]; i++)
+			if (!arch_find(r->bfd_arches[i])) {
+				rc = ini_error(&c, bline, "bfd_arches: unknown arch '%s' (one of " ARCHES ")",
+					       r->bfd_arches[i]);
+				goto out;
+			}
+		if (!r->host && !clang && (!r->triple || r->libc < 0)) {
 			rc = ini_error(&c, 1, "[recipe]: a toolchain needs 'triple' and 'libc' "
 					      "(or host = yes for host compilers)");
 			goto out;

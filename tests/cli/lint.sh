@@ -322,6 +322,44 @@ fresh
 g lint "$FIX"/targets/*.ini "$FIX"/recipes/*/*.ini
 check "fixtures lint clean" 0
 
+fresh_s
+F=$(mk recipes/toolchain gcc-bfd-arches <<E
+[recipe]
+version = 12
+type = gcc
+triple = aarch64-linux-gnu
+libc = glibc
+cc = bin/gcc
+bfd_arches = mips64
+[source a]
+url = https://example.invalid/a.tar.gz
+sha256 = $H
+E
+)
+lint_case "bfd_arches only for clang" "$F:7: bfd_arches: only a clang toolchain with its own files links some arches with GNU ld"
+
+fresh_s
+F=$(mk recipes/toolchain clang-bad-bfd-arch <<E
+[recipe]
+version = 19
+type = clang
+cc = bin/clang
+bfd_arches = mips64 sparc64
+[source a]
+url = https://example.invalid/a.tar.gz
+sha256 = $H
+E
+)
+lint_case "bfd_arches names arches" "$F:5: bfd_arches: unknown arch 'sparc64' (one of x86_64 arm64 armv7 mips64 mips64le riscv64)"
+
+# No shipped target uses the host's compilers (host = yes is an opt-in).
+hostuse=
+for f in "$ROOT"/targets/*.ini; do
+	tc=$(sed -n 's/^toolchain = //p' "$f")
+	grep -q '^host = yes' "$ROOT/recipes/toolchain/$tc.ini" 2>/dev/null && hostuse="$hostuse $(basename "$f")"
+done
+[ -z "$hostuse" ] && ok "no shipped target uses a host toolchain" || notok "shipped targets using the host's compilers:$hostuse"
+
 # Values are data: kept byte for byte, never executed.
 fresh_s
 F=$(mk targets hostile <<'E'
@@ -344,7 +382,9 @@ MULTI = first line
   second line
 E
 )
-(cd "$T" && g show hostile)
+# (in $T: anything executed would create PWNED there; rc from the subshell)
+(cd "$T" && g show hostile && exit "$rc")
+rc=$?
 check "hostile values: show succeeds" 0
 out_has "description kept byte for byte" "quotes ' \" and \$(touch PWNED) and \`touch PWNED2\` and \$HOME"
 out_has "env value quoted for sh" "EVIL='\$(touch PWNED) \`touch PWNED2\` '\\''single'\\'' \"double\" spaces  inside'"
