@@ -5,6 +5,8 @@
 # profile files, run it under qemu-user-static and check its output.
 # Debian-musl targets: the C++ probe must be refused with the clear message and
 # the C-only probe must build (static) and run.
+# libc++ targets (-libcxx): gotc check finds no GLIBCXX_ need in the probe and
+# refuses a program that links a libstdc++-built archive.
 # On debian12-arm64 (GOTC_E2E_GO122) `go test` runs a cgo module that needs
 # Go 1.22 through go_linux_GOARCH_exec as TARGET@go1.22 (sharing the
 # toolchain and sysroot entries, with its own GOCACHE); on the targets of
@@ -100,6 +102,43 @@ C=4"
 		else
 			res=fail
 			notok "$t: build and run the C probe" "$(tail -15 "$w/probe-c.out")"
+		fi
+	fi
+	# libc++ targets: the probe needs libc++ only (no GLIBCXX_), and a
+	# libstdc++-built archive linked into a program is refused by gotc check
+	# (built with the same arch's libstdc++ clang target: one more sysroot)
+	if [ $res = pass ] && grep -q '^cxx_stdlib = libc++' "$ROOT/targets/$t.ini"; then
+		g check "$t" "$w/probe/probe-bin"
+		if [ "$rc" -eq 0 ] && grep -q 'cxx-stdlib: libc++ (needs libc++.so.1)' "$T/out" &&
+			grep -q 'glibcxx: no GLIBCXX_ symbol versions required' "$T/out"; then
+			ok "$t: gotc check: the probe needs libc++ only, no GLIBCXX_"
+		else
+			res=fail
+			notok "$t: gotc check of the libc++ probe" "$(cat "$T/out" "$T/err")"
+		fi
+		gt=${t%-libcxx}-clang
+		g -q install "$gt"
+		mkdir -p "$w/mix"
+		printf '#include <string>\nextern "C" int gnu_len(const char *s) { std::string x(s); x += "-gnu"; return (int)x.size(); }\n' >"$w/mix/gnu.cc"
+		printf '#include <stdio.h>\nint gnu_len(const char *);\nint main(void) { printf("%%d\\n", gnu_len("abc")); return 0; }\n' >"$w/mix/m.c"
+		gb="$GOTC_HOME/targets/$gt/bin" gs="$GOTC_HOME/targets/$gt/sysroot"
+		# libstdc++'s code goes into the archive (a relocatable link with
+		# libstdc++.a), as a vendor's prebuilt archive would carry it
+		if (cd "$w/mix" && "$gb/c++" -O2 -c gnu.cc -o gnu.o &&
+			"$gb/c++" -r -nostdlib gnu.o "$(ls "$gs"/usr/lib/gcc-cross/*/12/libstdc++.a)" -o gnu-all.o &&
+			"$gb/ar" rcs libgnu.a gnu-all.o) >"$w/mix.out" 2>&1 &&
+			run_cmd mix 'cc -c m.c -o m.o && c++ m.o -L. -lgnu -o mixed && go_linux_${GOARCH}_exec ./mixed' &&
+			[ "$(cat "$w/mix.out")" = 7 ]; then
+			g check "$t" "$w/mix/mixed"
+			if [ "$rc" -eq 1 ] && grep -q 'cxx-stdlib: uses both libstdc++ (symbol .*__cxx11.*) and libc++' "$T/out"; then
+				ok "$t: gotc check refuses a program with a libstdc++-built archive"
+			else
+				res=fail
+				notok "$t: gotc check of the libstdc++/libc++ mix" "rc=$rc $(cat "$T/out" "$T/err")"
+			fi
+		else
+			res=fail
+			notok "$t: build the libstdc++/libc++ mix" "$(tail -15 "$w/mix.out")"
 		fi
 	fi
 	case $t in debian12-x86_64*)
