@@ -371,6 +371,21 @@ static int exec_wrapper(const struct wctx *w)
 		free(in);
 		free(dirs[i]);
 	}
+	/* the added packages' library directories: absolute paths of the
+	 * prefix's sysroot view, which qemu finds outside its -L root */
+	const struct entry *pe = plan_entry(w->p, ER_PACKAGES);
+	for (int i = 0; pe && i < 2 && !rc; i++) {
+		char *d = str_printf(i ? "/usr/lib/%s" : "/lib/%s", triple);
+		char *in = d ? str_printf("%s/store/%s/root%s", w->h->home, pe->name, d) : NULL;
+		if (!d || !in)
+			rc = gotc_fail(w->h, -ENOMEM, "out of memory");
+		else if (is_dir(in))
+			buf_printf(&lp, "%s%s/targets/%s/sysroot%s", lp.len ? ":" : "", w->h->home, t->name, d);
+		free(d);
+		free(in);
+	}
+	if (rc)
+		goto out;
 	buf_printf(&b,
 		   "#!/bin/sh\n"
 		   "# gotc: %s for target %s.\n"
@@ -524,6 +539,10 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 			char *layers[] = {sysroot, str_printf("%s/store/%s/root", h->home, pe->name), NULL};
 			char *view = path_join(stage, "root/sysroot");
 			rc = layers[1] && view ? sysroot_view(h, layers, view) : gotc_fail(h, -ENOMEM, "out of memory");
+			/* this target's promise (the entry may have been checked for
+			 * another), DT_NEEDED found in the view */
+			if (!rc)
+				rc = packages_abi_check(h, p, pe, layers[1], view, stage);
 			free(layers[1]);
 			free(view);
 			free(sysroot);

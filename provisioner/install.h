@@ -88,6 +88,13 @@ int sysroot_fix_scripts(gotc_t *h, const char *root, int *count);
 /* A sysroot view: the trees of layers (NULL-terminated, the base first)
  * merged into dest, files hard-linked from the store. */
 int sysroot_view(gotc_t *h, char *const *layers, const char *dest);
+/* assemble_packages.c: the ABI promise for the shared libraries under root
+ * (packages entry e of plan p): each checked against p's target as gotc
+ * check does; DT_NEEDED in sysroot (NULL: not checked).  scratch: a
+ * directory to find a library's package in.  GOTC_EASSEMBLE naming the
+ * package, the library and the failed check's evidence. */
+int packages_abi_check(gotc_t *h, const struct plan *p, const struct entry *e, const char *root,
+		       const char *sysroot, const char *scratch);
 
 /* assemble_host.c.  toolchain_host_need: measure the highest GLIBC_ version
  * the host programs under root need and hold r->host_glibc to it (a

@@ -25,6 +25,7 @@ static const struct ini_key record_keys[] = {
 	{"record", "file", IT_STR, IK_REQUIRED, F(file), NULL, 0},
 	{"record", "prefix_id", IT_SHA256, IK_REQUIRED, F(prefix_id), NULL, 0},
 	{"record", "go", IT_VERSION, 0, F(go), NULL, 0},
+	{"record", "with", IT_WORD, 0, F(with), NULL, 0},
 	{"record", "repo", IT_WORD, 0, F(repo), NULL, 0},
 	{"record", "commit", IT_WORD, 0, F(commit), NULL, 0},
 	{"record", "url", IT_STR, 0, F(url), NULL, 0},
@@ -48,6 +49,7 @@ void instance_record_clear(struct instance_record *rec)
 	free(rec->file);
 	free(rec->prefix_id);
 	free(rec->go);
+	free(rec->with);
 	free(rec->repo);
 	free(rec->commit);
 	free(rec->url);
@@ -61,7 +63,8 @@ static bool instance_consistent(gotc_t *h, const struct instance_record *rec)
 	if (instance_parse(h, rec->instance, &in))
 		return false;
 	bool ok = strcmp(in.target, rec->target) == 0 &&
-		  (in.go && rec->go ? strcmp(in.go, rec->go) == 0 : !in.go && !rec->go);
+		  (in.go && rec->go ? strcmp(in.go, rec->go) == 0 : !in.go && !rec->go) &&
+		  (in.with && rec->with ? strcmp(in.with, rec->with) == 0 : !in.with && !rec->with);
 	instance_free(&in);
 	return ok;
 }
@@ -93,8 +96,9 @@ int instance_record_load(gotc_t *h, const char *dir, struct instance_record *rec
 		    (rec->commit && !is_hex(rec->commit, 40))))
 		rc = gotc_fail(h, GOTC_ESTORE, "%s: a malformed target, repo or commit value", path);
 	if (!rc && !instance_consistent(h, rec))
-		rc = gotc_fail(h, GOTC_ESTORE, "%s: instance = %s does not name target = %s with go = %s", path,
-			       rec->instance, rec->target, rec->go ? rec->go : "(its own)");
+		rc = gotc_fail(h, GOTC_ESTORE, "%s: instance = %s does not name target = %s with go = %s, with = %s",
+			       path, rec->instance, rec->target, rec->go ? rec->go : "(its own)",
+			       rec->with ? rec->with : "(none)");
 	if (!rc && !(rec->dir = strdup(dir)))
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 	if (rc == GOTC_ERECIPE)
@@ -375,12 +379,25 @@ int instance_record_write(gotc_t *h, const struct plan *p, const char *root)
 		   t->name, in.target, rec.source, rec.file, p->prefix_id);
 	if (in.go)
 		buf_printf(&b, "go = %s\n", in.go);
+	if (in.with)
+		buf_printf(&b, "with = %s\n", in.with);
 	if (rec.repo)
 		buf_printf(&b, "repo = %s\n", rec.repo);
 	if (rec.commit)
 		buf_printf(&b, "commit = %s\n", rec.commit);
 	if (rec.url)
 		buf_printf(&b, "url = %s\n", rec.url);
+	if (p->packages) { /* the resolved packages: plans with no index */
+		char *pins = pins_render(p);
+		free(dest);
+		dest = path_join(dir, "packages.ini");
+		rc = pins && dest ? write_file_atomic(dest, pins, strlen(pins), 0644) : -ENOMEM;
+		free(pins);
+		if (rc) {
+			rc = gotc_fail(h, rc, "cannot write %s: %s", dest ? dest : dir, strerror(-rc));
+			goto out;
+		}
+	}
 	ini = buf_steal(&b);
 	free(dest);
 	dest = path_join(dir, "record.ini");
@@ -607,7 +624,7 @@ int instance_status(gotc_t *h, const char *instance, struct instance_status *st)
 		rc = rc ? rc : gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = target_locate(h, path, in.go, &t, rpaths);
+	rc = target_locate(h, path, in.go, in.with, &t, rpaths);
 	instance_free(&in);
 	if (rc) {
 		rc = 0;
@@ -693,7 +710,7 @@ int instance_lint_files(gotc_t *h, const char *spec, char ***files)
 	int rc = v && first && !strv_push(&v, first) ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
 	free(first);
 	/* its recipes too; a target whose recipes do not resolve fails its own lint */
-	if (!rc && target_locate(h, path, in.go, &t, rpaths) == 0)
+	if (!rc && target_locate(h, path, in.go, in.with, &t, rpaths) == 0)
 		for (int i = 0; i < TR__COUNT && !rc; i++)
 			if (rpaths[i] && strv_push(&v, rpaths[i]))
 				rc = gotc_fail(h, -ENOMEM, "out of memory");

@@ -6,9 +6,12 @@
  *   GOTC_HOME/targets/INSTANCE/record/
  *     record.ini              [record] instance, target, source, file,
  *                             prefix_id, go (the Go an instance
- *                             TARGET@goVERSION asks for), and repo,
+ *                             TARGET@goVERSION asks for), with (the
+ *                             packages of TARGET@with-PKG_PKG...), and repo,
  *                             commit, url when the target came from a
  *                             recipe repository
+ *     packages.ini            the [packages] as resolved at install
+ *                             (plan.h: struct pkg_pins), when it has some
  *     targets/TARGET.ini      the target file, byte for byte
  *     recipes/KIND/NAME.ini   every recipe it composes (for an instance,
  *                             the Go recipe it picked, not the target's
@@ -41,6 +44,7 @@ struct instance_record {
 	char *file;	 /* the target file's real path at install, or "bundle" */
 	char *prefix_id; /* the plan the record reproduces */
 	char *go;	 /* the instance's Go (1.24, 1.24.4), NULL: the target's own */
+	char *with;	 /* the packages it adds (a_b_c), NULL: none */
 	char *repo, *commit, *url; /* NULL unless from a recipe repository */
 };
 

@@ -22,6 +22,9 @@
  *   url = ${mirror:NAME}/...           as the recipe writes it
  *   resolved = https://...             the first URL after mirror rewriting here
  *   size = BYTES
+ *   package = NAME_VERSION             a .deb of a target's [packages]: with
+ *                                      the [target]'s packages, install
+ *                                      --locked plans them with no index
  *   entries = NAME...                  the store entries it goes into
  *   [repo NAME]
  *   commit = HEX                       a recipe repository's checked-out commit
@@ -41,6 +44,7 @@ struct lock_sect {
 	int line;
 	uint64_t version, size;
 	char *gotc, *host, *file, *sha256, *prefix, *url, *resolved, *commit;
+	char *package; /* [artifact]: NAME_VERSION of a [packages] .deb */
 	char **targets, **entries;
 	char *index_date, *index_key; /* [target]: the signed package index used */
 	char **packages;	      /* [target]: NAME=VERSION of the added packages */

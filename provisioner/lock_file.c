@@ -45,9 +45,12 @@ static void render_artifacts(gotc_t *h, const struct plan *plans, size_t n, stru
 				uint64_t size = art->src->size;
 				if (!size && stat(art->cache_path, &st) == 0)
 					size = (uint64_t)st.st_size;
-				buf_printf(b, "\n[artifact %s]\nurl = %s\nresolved = %s\nsize = %llu\nentries =", d,
+				buf_printf(b, "\n[artifact %s]\nurl = %s\nresolved = %s\nsize = %llu\n", d,
 					   art->src->url, art->urls[0] ? art->urls[0] : art->src->url,
 					   (unsigned long long)size);
+				if (art->recipe == plans[i].packages) /* a .deb of [packages] */
+					buf_printf(b, "package = %s\n", art->src->name);
+				buf_puts(b, "entries =");
 				/* every entry (of any target) this artifact goes into */
 				char **names = NULL;
 				for (size_t i2 = 0; i2 < n; i2++)
@@ -161,6 +164,7 @@ static const struct ini_key lock_keys[] = {
 	{"artifact", "resolved", IT_STR, 0, L(resolved), NULL, 0},
 	{"artifact", "size", IT_U64, IK_REQUIRED, L(size), NULL, 0},
 	{"artifact", "entries", IT_WORDS, IK_REQUIRED, L(entries), NULL, 0},
+	{"artifact", "package", IT_WORD, 0, L(package), NULL, 0},
 	{"repo", "commit", IT_WORD, IK_REQUIRED, L(commit), NULL, 0},
 };
 static const char *const lock_sections[] = {"lock", "target", "recipe", "artifact", "repo", NULL};
@@ -207,6 +211,7 @@ static void sect_free(struct lock_sect *s)
 	free(s->prefix);
 	free(s->url);
 	free(s->resolved);
+	free(s->package);
 	free(s->index_date);
 	free(s->index_key);
 	strv_free(s->packages);
@@ -420,6 +425,46 @@ int lock_check_repos(gotc_t *h, const struct lockfile *lf)
 	return rc;
 }
 
+/* The packages the lock pins for target name (pp->n == 0: none): its
+ * packages = NAME_VERSION... with the artifacts of its packages entry. */
+static int lock_pins(gotc_t *h, const struct lockfile *lf, const char *name, struct pkg_pins *pp)
+{
+	const struct lock_sect *ts = find(lf, LS_TARGET, name);
+	memset(pp, 0, sizeof(*pp));
+	if (!ts || !ts->packages)
+		return 0;
+	const char *entry = NULL;
+	for (size_t j = 0; ts->entries[j] && !entry; j++)
+		if (str_starts(ts->entries[j], "packages-"))
+			entry = ts->entries[j];
+	int rc = 0;
+	for (size_t k = 0; !rc && ts->packages[k]; k++) {
+		const struct lock_sect *as = NULL;
+		for (size_t i = 0; i < lf->n && !as; i++)
+			if (lf->s[i]->kind == LS_ARTIFACT && lf->s[i]->package &&
+			    strcmp(lf->s[i]->package, ts->packages[k]) == 0 && entry &&
+			    strv_has(lf->s[i]->entries, entry))
+				as = lf->s[i];
+		if (!as)
+			rc = gotc_fail(h, GOTC_ERECIPE,
+				       "%s:%d: target %s: package %s has no [artifact] with package = %s in "
+				       "its packages entry: the lock was edited or made by an older gotc; "
+				       "make it again with gotc lock",
+				       lf->path, ts->line, name, ts->packages[k], ts->packages[k]);
+		else if (!is_hex(as->name, 64))
+			rc = gotc_fail(h, GOTC_ERECIPE, "%s:%d: artifact %s: a package needs its sha256",
+				       lf->path, as->line, as->name);
+		else if (pins_add(pp, ts->packages[k], as->url, as->name, as->size))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	if (!rc && (!(pp->index_date = strdup(ts->index_date ? ts->index_date : "")) ||
+		    !(pp->index_key = strdup(ts->index_key ? ts->index_key : ""))))
+		rc = gotc_fail(h, -ENOMEM, "out of memory");
+	if (rc)
+		pins_free(pp);
+	return rc;
+}
+
 int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 {
 	struct lockfile lf;
@@ -441,7 +486,14 @@ int lock_install(gotc_t *h, const char *path, char *const *names, size_t n)
 				       path, want[i]);
 			break;
 		}
-		if ((rc = plan_build(h, arg, &plans[np]))) {
+		struct pkg_pins pins;
+		if ((rc = lock_pins(h, &lf, want[i], &pins))) {
+			free(arg);
+			break;
+		}
+		rc = plan_build_pinned(h, arg, pins.n ? &pins : NULL, &plans[np]);
+		pins_free(&pins);
+		if (rc) {
 			/* the locked target's file is gone: a difference, like an edit */
 			if (rc == GOTC_ENOTARGET)
 				rc = gotc_wrap(h, GOTC_ERECIPE, "%s: target %s (%s in the lock) is no longer "

@@ -134,8 +134,9 @@ int target_resolve(gotc_t *h, const char *name_or_path, struct resolved *out);
  * A target inside an installed instance's record (see instance_record.h)
  * takes its recipes from that record only.  go (NULL: the target's own):
  * the instance's Go (see instance_pick_go); the target is then named as the
- * instance TARGET@goVERSION. */
-int target_locate(gotc_t *h, const char *path, const char *go, struct target **t,
+ * instance TARGET@goVERSION.  with (NULL: none): the instance's added
+ * packages (see struct instance), appended to the target's [packages]. */
+int target_locate(gotc_t *h, const char *path, const char *go, const char *with, struct target **t,
 		  char *rpaths[TR__COUNT]);
 /* DIR when path is DIR/targets/NAME.ini of an installed record (DIR is
  * named record and holds record.ini), else NULL; malloc'd. */
@@ -164,20 +165,24 @@ const char *go_min_kernel(const char *go_version);
 /* Instances (model_instance.c).  An installed instance is a target with
  * choices made at install time, named
  *
- *     TARGET[@goVERSION][@COMPONENT...]
+ *     TARGET[@goVERSION][@with-PKG_PKG...]
  *
  * '@' never occurs in a target name, so the split is unambiguous.  Each
  * component after the target starts with a tag naming the axis it chooses:
- * today only "go" (VERSION = MAJOR.MINOR, the newest pinned patch release of
- * that minor, or MAJOR.MINOR.PATCH, exactly).  A new axis adds a tag to the
- * table in model_instance.c and a field here.  The canonical name is the
- * target followed by the components in table order, each as the user wrote
- * its value: the name the user asked for.  A plain TARGET is the target with
- * its own default choices.  A path to a .ini file is never split. */
+ * "go" (VERSION = MAJOR.MINOR, the newest pinned patch release of that
+ * minor, or MAJOR.MINOR.PATCH, exactly) and "with-" (distribution packages
+ * added to the target's [packages], see gotc-recipe(5)).  A new axis adds a
+ * tag to the table in model_instance.c and a field here.  The canonical name
+ * is the target followed by the components in table order, the Go as the
+ * user wrote it, the packages sorted and each named once: the name the user
+ * asked for.  A plain TARGET is the target with its own default choices.  A
+ * path to a .ini file is never split. */
 struct instance {
 	char *target; /* TARGET (or REPO/TARGET, or a path to a .ini file) */
 	char *go;     /* "1.24" or "1.24.4"; NULL = the target's default Go */
+	char *with;   /* "libssl-dev_zlib1g-dev" (sorted); NULL = none added */
 };
+/* deb_name_valid, packages_canonical: util.h */
 /* Parse s; GOTC_EUSAGE with the reason on a malformed name. */
 int instance_parse(gotc_t *h, const char *s, struct instance *out);
 /* The canonical name of in, with base as the target part (malloc'd). */

@@ -18,8 +18,20 @@ struct component {
 	const char *what;
 };
 
+/* A package list as a component value: names joined by '_'. */
+static bool with_valid(const char *v)
+{
+	if (!*v || strpbrk(v, " \t,") || v[0] == '_' || v[strlen(v) - 1] == '_' || strstr(v, "__"))
+		return false;
+	char *c = packages_canonical(v);
+	free(c);
+	return c != NULL;
+}
+
 static const struct component components[] = {
 	{"go", offsetof(struct instance, go), go_release_valid, "a Go version like 1.24 or 1.24.4"},
+	{"with-", offsetof(struct instance, with), with_valid,
+	 "package names joined by '_', like libssl-dev_zlib1g-dev"},
 };
 #define NCOMP (sizeof(components) / sizeof(components[0]))
 
@@ -65,8 +77,8 @@ int instance_parse(gotc_t *h, const char *s, struct instance *in)
 				c = &components[i];
 		if (!c) {
 			rc = gotc_fail(h, GOTC_EUSAGE,
-				       "'%s': unknown component '@%s' (instances are TARGET@goVERSION, "
-				       "e.g. %s@go1.24)",
+				       "'%s': unknown component '@%s' (instances are "
+				       "TARGET[@goVERSION][@with-PKG_PKG...], e.g. %s@go1.24)",
 				       s, p, in->target);
 			goto out;
 		}
@@ -80,7 +92,8 @@ int instance_parse(gotc_t *h, const char *s, struct instance *in)
 				       c->tag);
 			goto out;
 		}
-		if (!(*slot(in, c) = strdup(v))) {
+		/* the packages sorted, each once: one instance for one set */
+		if (!(*slot(in, c) = c->off == offsetof(struct instance, with) ? packages_canonical(v) : strdup(v))) {
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
 			goto out;
 		}

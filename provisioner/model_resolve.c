@@ -212,7 +212,23 @@ int recipe_check_mirrors(gotc_t *h, const struct recipe *r)
 	return 0;
 }
 
-int target_locate(gotc_t *h, const char *path, const char *go, struct target **t,
+/* The instance's packages (a canonical "a_b_c") added to t's [packages]. */
+static int add_packages(gotc_t *h, struct target *t, const char *with)
+{
+	char *copy = strdup(with), *save = NULL;
+	int rc = copy ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+	for (char *w = copy ? strtok_r(copy, "_", &save) : NULL; w && !rc; w = strtok_r(NULL, "_", &save)) {
+		bool have = false;
+		for (size_t i = 0; t->packages && t->packages[i] && !have; i++)
+			have = strcmp(t->packages[i], w) == 0;
+		if (!have && strv_push(&t->packages, w))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	free(copy);
+	return rc;
+}
+
+int target_locate(gotc_t *h, const char *path, const char *go, const char *with, struct target **t,
 		  char *rpaths[TR__COUNT])
 {
 	char *tree = target_record_tree(path);
@@ -222,6 +238,19 @@ int target_locate(gotc_t *h, const char *path, const char *go, struct target **t
 	int rc = target_load(h, path, t);
 	if (!rc && tree) /* the mirrors it was installed from, after config.ini's */
 		rc = config_record_mirrors(h, tree);
+	if (!rc && with)
+		rc = add_packages(h, *t, with);
+	if (!rc && (go || with)) {
+		/* named as the instance: TARGET[@goVERSION][@with-PKG_PKG...] */
+		struct instance in = {.target = (*t)->name, .go = (char *)go, .with = (char *)with};
+		char *full = instance_name(&in, (*t)->name);
+		if (!full)
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		else {
+			free((*t)->name);
+			(*t)->name = full;
+		}
+	}
 	if (!rc && go) {
 		/* The instance's Go replaces the target's default (which, when
 		 * present, says where to prefer the Go from); a record holds the
@@ -231,16 +260,7 @@ int target_locate(gotc_t *h, const char *path, const char *go, struct target **t
 		if (rp && recipe_load(h, rp, RK_GO, &def))
 			def = NULL;
 		free(rp);
-		struct instance in = {.target = (*t)->name, .go = (char *)go};
-		char *full = instance_name(&in, (*t)->name);
-		if (!full)
-			rc = gotc_fail(h, -ENOMEM, "out of memory");
-		else {
-			free((*t)->name);
-			(*t)->name = full;
-		}
-		if (!rc)
-			rc = instance_pick_go(h, origin, tree != NULL, *t, go, def, &pick);
+		rc = instance_pick_go(h, origin, tree != NULL, *t, go, def, &pick);
 		recipe_free(def);
 		if (!rc) {
 			free((*t)->recipe[TR_GO]);
@@ -325,7 +345,7 @@ int target_resolve(gotc_t *h, const char *name, struct resolved *rs)
 	else if (!path)
 		rc = target_not_found(h, in.target, false);
 	if (!rc)
-		rc = target_locate(h, path, in.go, &rs->t, rpaths);
+		rc = target_locate(h, path, in.go, in.with, &rs->t, rpaths);
 	free(path);
 	instance_free(&in);
 	if (rc)

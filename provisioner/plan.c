@@ -103,6 +103,11 @@ static int make_entry(gotc_t *h, struct plan *p, enum entry_role role, const cha
 
 int plan_build(gotc_t *h, const char *target, struct plan *p)
 {
+	return plan_build_pinned(h, target, NULL, p);
+}
+
+int plan_build_pinned(gotc_t *h, const char *target, const struct pkg_pins *pins, struct plan *p)
+{
 	memset(p, 0, sizeof(*p));
 	int rc = target_resolve(h, target, &p->rs);
 	if (rc)
@@ -118,7 +123,7 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 	if ((rc = make_entry(h, p, ER_SYSROOT, "sysroot", sr ? sr : tc, kh)))
 		goto out;
 	/* the distribution's packages the target adds, in their own entry */
-	if (p->rs.t->packages && ((rc = plan_packages(h, p)) ||
+	if (p->rs.t->packages && ((rc = plan_packages(h, p, pins)) ||
 				  (rc = make_entry(h, p, ER_PACKAGES, "packages", p->packages, NULL))))
 		goto out;
 	struct buf b;
@@ -127,6 +132,8 @@ int plan_build(gotc_t *h, const char *target, struct plan *p)
 	key_str(&b, "target", p->rs.t->hash);
 	/* what the prefix holds besides links (a new file: a new layout) */
 	key_str(&b, "layout", "go_linux_exec");
+	if (p->rs.t->packages) /* the exec wrapper searches the packages' library directories */
+		key_str(&b, "layout", "packages_libdirs");
 	for (int i = 0; i < p->nentries; i++)
 		key_str(&b, "entry", p->entries[i].name);
 	for (int i = 0; i < TR__COUNT; i++)

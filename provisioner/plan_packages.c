@@ -7,6 +7,7 @@
  *   closure (deb_resolve.c)            every .deb: ARCHIVE/Filename, sha256, size
  * Nothing is taken from an unverified byte. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,7 +102,58 @@ static int read_index(gotc_t *h, const char *path, bool xz, const char *label, s
 	return rc;
 }
 
-int plan_packages(gotc_t *h, struct plan *p)
+/* The packages recipe from pins: every package the target asks for must be
+ * pinned (its closure came with it when the pins were made). */
+static int from_pins(gotc_t *h, struct plan *p, const struct recipe *sr, const struct pkg_pins *pins,
+		     const char *where)
+{
+	const struct target *t = p->rs.t;
+	for (size_t i = 0; t->packages[i]; i++) {
+		size_t l = strlen(t->packages[i]);
+		bool have = false;
+		for (size_t k = 0; k < pins->n && !have; k++)
+			have = strncmp(pins->v[k]->name, t->packages[i], l) == 0 && pins->v[k]->name[l] == '_';
+		if (!have)
+			return gotc_fail(h, GOTC_ERECIPE,
+					 "%s: package '%s' is not pinned in %s (it was made for another "
+					 "package list): make it again (gotc lock, or install the target again)",
+					 where, t->packages[i], pins->path ? pins->path : "the lock");
+	}
+	struct recipe *r = calloc(1, sizeof(*r));
+	if (!r || !(r->sources = calloc(pins->n ? pins->n : 1, sizeof(*r->sources)))) {
+		free(r);
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	r->kind = RK_SYSROOT;
+	r->libc = -1;
+	r->name = strdup("packages");
+	r->path = strdup(sr->path);
+	r->version = strdup(sr->pkg_suite);
+	r->hash = strdup(sr->hash);
+	bool oom = !r->name || !r->path || !r->version || !r->hash;
+	for (size_t i = 0; i < pins->n && !oom; i++) {
+		const struct pkg_pin *x = pins->v[i];
+		struct source *s = &r->sources[r->nsources++];
+		s->name = strdup(x->name);
+		s->url = strdup(x->url);
+		s->sha256 = strdup(x->sha256);
+		s->size = x->size;
+		s->package = str_ndup(x->name, strcspn(x->name, "_"));
+		s->line = sr->pkg_line;
+		s->url_line = sr->pkg_line;
+		oom = !s->name || !s->url || !s->sha256 || !s->package;
+	}
+	p->index_date = strdup(pins->index_date ? pins->index_date : "");
+	p->index_key = strdup(pins->index_key ? pins->index_key : "");
+	if (oom || !p->index_date || !p->index_key) {
+		recipe_free(r);
+		return gotc_fail(h, -ENOMEM, "out of memory");
+	}
+	p->packages = r;
+	return 0;
+}
+
+int plan_packages(gotc_t *h, struct plan *p, const struct pkg_pins *pins)
 {
 	const struct target *t = p->rs.t;
 	const struct recipe *sr = p->rs.r[TR_SYSROOT], *kh = p->rs.r[TR_KERNEL];
@@ -116,11 +168,40 @@ int plan_packages(gotc_t *h, struct plan *p)
 	struct recipe *r = NULL;
 	int rc = 0;
 	memset(&rel, 0, sizeof(rel));
+	/* where the list comes from: the target's [packages], or @with-PKG_PKG... */
+	char where[512];
+	if (t->packages_line)
+		snprintf(where, sizeof(where), "%s:%d: [packages]", t->path, t->packages_line);
+	else
+		snprintf(where, sizeof(where), "%s: the packages of instance %s", t->path, t->name);
 	if (!sr || !sr->pkg_archive) {
 		return gotc_fail(h, GOTC_ERECIPE,
-				 "%s:%d: [packages] needs a sysroot recipe that says where its distribution's "
+				 "%s needs a sysroot recipe that says where its distribution's "
 				 "packages come from ([packages] in %s)",
-				 t->path, t->packages_line, sr ? sr->path : "the sysroot recipe");
+				 where, sr ? sr->path : "the sysroot recipe");
+	}
+	/* planned from an installed record: the packages it was installed with */
+	struct pkg_pins kept;
+	memset(&kept, 0, sizeof(kept));
+	char *rtree = pins ? NULL : target_record_tree(t->path);
+	if (rtree) {
+		char *pf = path_join(rtree, "packages.ini");
+		rc = pf ? pins_read(h, pf, &kept) : gotc_fail(h, -ENOMEM, "out of memory");
+		free(pf);
+		free(rtree);
+		if (rc == GOTC_ENOTFOUND) /* kept by a gotc that did not pin them */
+			rc = 0;
+		else if (rc)
+			return rc == GOTC_ERECIPE ? gotc_wrap(h, GOTC_ESTORE, "the installed record is damaged "
+									       "(reinstall the target)")
+						  : rc;
+		else
+			pins = &kept;
+	}
+	if (pins) {
+		rc = from_pins(h, p, sr, pins, where);
+		pins_free(&kept);
+		return rc;
 	}
 	tree = recipe_tree(sr->path);
 	keyring = tree ? path_join(tree, sr->pkg_keyring) : NULL;
@@ -188,8 +269,8 @@ int plan_packages(gotc_t *h, struct plan *p)
 		goto out;
 	}
 	if ((rc = deb_resolve(h, &idx, sr->pkg_arch, base, nbase, t->packages, &res))) {
-		rc = gotc_wrap(h, rc, "%s:%d: [packages] for %s %s/%s", t->path, t->packages_line,
-			       sr->pkg_distribution, sr->pkg_suite, sr->pkg_arch);
+		rc = gotc_wrap(h, rc, "%s for %s %s/%s", where, sr->pkg_distribution, sr->pkg_suite,
+			       sr->pkg_arch);
 		goto out;
 	}
 	for (size_t i = 0; res.left_to_host && res.left_to_host[i]; i++)

@@ -13,19 +13,24 @@
 struct pfields {
 	char *go;
 	char **targets;
+	char **packages;
 };
 
 #define P(f) offsetof(struct pfields, f)
 static const struct ini_key project_keys[] = {
 	{"project", "go", IT_WORD, 0, P(go), NULL, 0},
 	{"project", "targets", IT_WORDS, IK_REQUIRED, P(targets), NULL, 0},
+	{"packages", "install", IT_WORDS, IK_REQUIRED, P(packages), NULL, 0},
 };
-static const char *const project_sections[] = {"project", NULL};
+static const char *const project_sections[] = {"project", "packages", NULL};
 
 static void *p_section(struct ini_ctx *c, const char *sect, int line, const char **cls)
 {
 	(void)line;
-	*cls = strcmp(sect, "project") == 0 ? project_sections[0] : NULL;
+	*cls = NULL;
+	for (int i = 0; project_sections[i]; i++)
+		if (strcmp(sect, project_sections[i]) == 0)
+			*cls = project_sections[i];
 	return c->user;
 }
 
@@ -50,13 +55,15 @@ void project_free(struct project *p)
 {
 	free(p->path);
 	free(p->go);
+	free(p->with);
 	strv_free(p->targets);
 	memset(p, 0, sizeof(*p));
 }
 
 int project_read(gotc_t *h, const char *path, const char *data, size_t len, struct project *p)
 {
-	struct pfields f = {NULL, NULL};
+	struct pfields f = {NULL, NULL, NULL};
+	char *with = NULL;
 	struct ini_ctx c = {0};
 	memset(p, 0, sizeof(*p));
 	c.h = h;
@@ -85,15 +92,36 @@ int project_read(gotc_t *h, const char *path, const char *data, size_t len, stru
 	}
 	if (!rc && (!f.targets || !f.targets[0]))
 		rc = ini_error(&c, ini_key_line(&c, "project", "targets"), "targets: no target given");
+	for (size_t i = 0; !rc && f.packages && f.packages[i]; i++)
+		if (!deb_name_valid(f.packages[i]))
+			rc = ini_error(&c, ini_key_line(&c, "packages", "install"),
+				       "install: '%s' is not a Debian package name (lower-case letters, "
+				       "digits, + . -)",
+				       f.packages[i]);
+	if (!rc && f.packages) {
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; f.packages[i]; i++)
+			buf_printf(&b, "%s ", f.packages[i]);
+		with = b.oom ? NULL : packages_canonical(b.s ? b.s : "");
+		buf_free(&b);
+		if (!with)
+			rc = f.packages[0] ? gotc_fail(h, -ENOMEM, "out of memory")
+					   : ini_error(&c, ini_key_line(&c, "packages", "install"),
+						       "install: no package given");
+	}
 	ini_ctx_free(&c);
 	if (!rc && !(p->path = strdup(path)))
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
+	strv_free(f.packages);
 	if (rc) {
 		free(f.go);
+		free(with);
 		strv_free(f.targets);
 		return rc;
 	}
 	p->go = f.go;
+	p->with = with;
 	p->targets = f.targets;
 	return 0;
 }
@@ -138,7 +166,8 @@ int project_find(gotc_t *h, struct project *p)
 
 char *project_instance(const struct project *p, const char *target)
 {
-	if (!p->go || strchr(target, '@'))
+	if ((!p->go && !p->with) || strchr(target, '@'))
 		return strdup(target);
-	return str_printf("%s@go%s", target, p->go);
+	return str_printf("%s%s%s%s%s", target, p->go ? "@go" : "", p->go ? p->go : "", p->with ? "@with-" : "",
+			  p->with ? p->with : "");
 }

@@ -53,6 +53,13 @@ int version_cmp_prefix(const char *a, const char *b);
 bool version_valid(const char *s);
 /* A Go release as a user chooses one: MAJOR.MINOR (1.24) or MAJOR.MINOR.PATCH. */
 bool go_release_valid(const char *v);
+/* A Debian package name: [a-z0-9][a-z0-9+.-]+. */
+bool deb_name_valid(const char *s);
+/* A list of package names separated by commas, blanks or '_', sorted, each
+ * once, joined by '_' (which no package name holds, and which paths, PATH,
+ * -Wl, and qemu -E take as it is) (malloc'd); NULL when empty, malformed or
+ * out of memory. */
+char *packages_canonical(const char *list);
 
 /* Files. All return 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);

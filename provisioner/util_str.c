@@ -333,3 +333,47 @@ char *str_shell_quote(const char *s)
 	buf_putc(&b, '\'');
 	return buf_steal(&b);
 }
+
+bool deb_name_valid(const char *s)
+{
+	if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) || !s[1])
+		return false;
+	for (const char *p = s + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("+.-", *p)))
+			return false;
+	return true;
+}
+
+static bool has(char *const *v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *packages_canonical(const char *list)
+{
+	char **v = NULL, *copy = strdup(list ? list : ""), *save = NULL, *out = NULL;
+	bool bad = !copy;
+	for (char *w = copy ? strtok_r(copy, ", \t_", &save) : NULL; w && !bad; w = strtok_r(NULL, ", \t_", &save))
+		bad = !deb_name_valid(w) || (!has(v, w) && strv_push(&v, w));
+	size_t n = strv_len(v);
+	if (!bad && n) {
+		qsort(v, n, sizeof(*v), cmp_str);
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&b, "%s%s", i ? "_" : "", v[i]);
+		out = b.oom ? NULL : buf_steal(&b);
+		buf_free(&b);
+	}
+	strv_free(v);
+	free(copy);
+	return out;
+}

@@ -112,6 +112,11 @@ int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **nam
  * (strv_free).  -1 if fine, else the exit status of the error printed (a
  * path: the name to use; not from that repository).  cli_instance.c */
 int cli_installed_names(struct cli *cli, const struct cmd *c, char **args, size_t n, char ***out);
+/* The same with --with PKG,... (NULL: none) too: TARGET[@goVERSION]@with-PKG_PKG...
+ * (the packages sorted, each once; an operand naming packages already is an
+ * error). */
+int cli_instances(struct cli *cli, const struct cmd *c, const char *go, const char *with, char **names,
+		  size_t n, char ***out);
 
 /* Projects (cli_project.c; gotc.ini, see project.h).  cli_project_target: the
  * instance a command means by target (NULL: the project's default target),
@@ -152,5 +157,6 @@ int cmd_help(struct cli *, int, char **);
 int cmd_version(struct cli *, int, char **);
 int cmd_completion(struct cli *, int, char **);
 int cmd_which(struct cli *, int, char **);
+int cmd_sbom(struct cli *, int, char **);
 
 #endif

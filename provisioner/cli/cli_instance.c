@@ -1,4 +1,5 @@
-/* cli_instance.c - `--go VERSION`: TARGET operands become TARGET@goVERSION. */
+/* cli_instance.c - `--go VERSION` and `--with PKG,...`: TARGET operands
+ * become the instances TARGET@goVERSION, TARGET@with-PKG_PKG... */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,35 +46,60 @@ int cli_installed_names(struct cli *cli, const struct cmd *c, char **args, size_
 	return -1;
 }
 
-int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **names, size_t n,
-		char ***out)
+/* One operand as the instance --go/--with ask for (malloc'd in *out); -1 if
+ * fine, else the exit status of the error printed. */
+static int one(struct cli *cli, const struct cmd *c, const char *go, const char *with, const char *name,
+	       char **out)
+{
+	struct instance in;
+	*out = NULL;
+	if (instance_parse(&cli->h, name, &in))
+		return cli_error(cli, cli->h.err);
+	int ex = -1;
+	if (go && in.go)
+		ex = cli_usage_error(c, "'%s' already names an instance; --go %s does not go with it", name, go);
+	else if (with && in.with)
+		ex = cli_usage_error(c, "'%s' already names its packages; --with %s does not go with it", name,
+				     with);
+	else if (go && !go_release_valid(go))
+		ex = cli_usage_error(c, "--go %s: expected a Go version like 1.24 or 1.24.4", go);
+	else if (with && !(in.with = packages_canonical(with)))
+		ex = cli_usage_error(c, "--with %s: expected package names separated by commas, like "
+					"libssl-dev,zlib1g-dev", with);
+	else if (go && !(in.go = strdup(go)))
+		ex = cli_error(cli, gotc_fail(&cli->h, -12, "out of memory"));
+	if (ex < 0 && !(*out = instance_name(&in, in.target)))
+		ex = cli_error(cli, gotc_fail(&cli->h, -12, "out of memory"));
+	instance_free(&in);
+	return ex;
+}
+
+int cli_instances(struct cli *cli, const struct cmd *c, const char *go, const char *with, char **names,
+		  size_t n, char ***out)
 {
 	*out = NULL;
 	char **v = calloc(n + 1, sizeof(*v));
 	if (!v)
 		return cli_error(cli, gotc_fail(&cli->h, -12, "out of memory"));
 	for (size_t i = 0; i < n; i++) {
-		struct instance in;
-		if (!go) {
-			v[i] = strdup(names[i]);
-		} else if (strchr(names[i], '@') && !(str_ends(names[i], ".ini") && is_file(names[i]))) {
-			strv_free(v);
-			return cli_usage_error(c, "'%s' already names an instance; --go %s does not go with it",
-					       names[i], go);
+		int ex = -1;
+		if (!go && !with) {
+			if (!(v[i] = strdup(names[i])))
+				ex = cli_error(cli, gotc_fail(&cli->h, -12, "out of memory"));
 		} else {
-			v[i] = str_printf("%s@go%s", names[i], go);
-			if (v[i] && instance_parse(&cli->h, v[i], &in)) {
-				strv_free(v);
-				return cli_usage_error(c, "--go %s: expected a Go version like 1.24 or 1.24.4", go);
-			}
-			if (v[i])
-				instance_free(&in);
+			ex = one(cli, c, go, with, names[i], &v[i]);
 		}
-		if (!v[i]) {
+		if (ex >= 0) {
 			strv_free(v);
-			return cli_error(cli, gotc_fail(&cli->h, -12, "out of memory"));
+			return ex;
 		}
 	}
 	*out = v;
 	return -1;
+}
+
+int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **names, size_t n,
+		char ***out)
+{
+	return cli_instances(cli, c, go, NULL, names, n, out);
 }

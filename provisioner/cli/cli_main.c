@@ -33,7 +33,8 @@ const struct cmd cli_commands[] = {
 	 "  TARGET        a target name (or REPO/TARGET) on the search path, else an\n"
 	 "                installed instance: that target and the recipes it composes\n", CMD_ARGS_TARGETS},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
-	 "[-j N] [--offline] [--go VERSION] [--reinstall] [--warm] TARGET...\n"
+	 "[-j N] [--offline] [--go VERSION] [--with PKG,...] [--reinstall] [--warm]\n"
+	 "       TARGET...\n"
 	 "       gotc install [-j N] [--offline]     (in a project: its targets)\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
 	 "       gotc install --from-bundle FILE [TARGET...]\n"
@@ -41,6 +42,8 @@ const struct cmd cli_commands[] = {
 	 "  --offline     use the download cache only; never touch the network\n"
 	 "  --go VERSION  install each TARGET with that Go as the instance\n"
 	 "                TARGET@goVERSION (1.24: the newest pinned 1.24.x; 1.24.4: exactly)\n"
+	 "  --with PKG,... add the sysroot distribution's packages (libssl-dev,zlib1g-dev)\n"
+	 "                to each TARGET, as the instance TARGET@with-PKG_PKG... (sorted)\n"
 	 "  --reinstall   build an installed target again from scratch (repair what\n"
 	 "                gotc verify reports): each store entry is unpacked again from\n"
 	 "                its verified downloads and the prefix rebuilt, from the files\n"
@@ -65,6 +68,16 @@ const struct cmd cli_commands[] = {
 	 "-o FILE TARGET...\n"
 	 "  -o, --output FILE  the bundle (tar + zstd); install it with\n"
 	 "                     gotc install --from-bundle FILE\n", CMD_ARGS_INSTALLED},
+	{"sbom", "write the software bill of materials of an installed target", cmd_sbom,
+	 "[--format spdx|cyclonedx] [-o FILE] [TARGET]\n"
+	 "  --format F    spdx (SPDX 2.3 JSON, the default) or cyclonedx (CycloneDX 1.5\n"
+	 "                JSON)\n"
+	 "  -o, --output FILE  write FILE (default '-': stdout)\n"
+	 "  Every artifact the installed instance was built from (Go, toolchain,\n"
+	 "  sysroot, kernel headers, added packages): name, version, download URL\n"
+	 "  (credentials redacted), sha256, and a purl for distribution packages;\n"
+	 "  from the instance's record (no search path needed).  Without TARGET: the\n"
+	 "  default target of the project (gotc.ini)\n", CMD_ARGS_INSTALLED},
 	{"push", "upload installed targets' store entries to the OCI registry", cmd_push,
 	 "[TARGET...]\n"
 	 "  Uploads each store entry the targets use (all installed targets when none\n"

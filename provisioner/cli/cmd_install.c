@@ -17,12 +17,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		{"locked", required_argument, NULL, 'L'},
 		{"from-bundle", required_argument, NULL, 'B'},
 		{"go", required_argument, NULL, 'G'},
+		{"with", required_argument, NULL, 'P'},
 		{"reinstall", no_argument, NULL, 'R'},
 		{"warm", no_argument, NULL, 'W'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
-	const char *locked = NULL, *bundle = NULL, *go = NULL;
+	const char *locked = NULL, *bundle = NULL, *go = NULL, *with = NULL;
 	int o, ex;
 	bool warm = false;
 	optind = 0; /* reinitialize getopt: options may follow the operands */
@@ -36,6 +37,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'L': locked = optarg; break;
 		case 'B': bundle = optarg; break;
 		case 'G': go = optarg; break;
+		case 'P': with = optarg; break;
 		case 'R': cli->h.reinstall = 1; break;
 		case 'W': warm = true; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
@@ -49,6 +51,9 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	if (go && (locked || bundle))
 		return cli_usage_error(c, "--go does not go with --%s (the lock or bundle names its "
 				       "instances)", locked ? "locked" : "from-bundle");
+	if (with && (locked || bundle))
+		return cli_usage_error(c, "--with does not go with --%s (the lock or bundle names its "
+				       "instances)", locked ? "locked" : "from-bundle");
 	size_t n = (size_t)(argc - optind);
 	if (warm && !n && (locked || bundle))
 		return cli_usage_error(c, "--warm with --%s needs the TARGETs named",
@@ -59,10 +64,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		if (go)
 			return cli_usage_error(c, "--go needs a TARGET (a project's Go is go = in its "
 					       "gotc.ini)");
+		if (with)
+			return cli_usage_error(c, "--with needs a TARGET (a project's packages are "
+					       "[packages] install = in its gotc.ini)");
 		if ((ex = cli_project_targets(cli, "install", &args)) >= 0)
 			return ex;
 		n = strv_len(args);
-	} else if ((ex = cli_with_go(cli, c, go, argv + optind, n, &args)) >= 0) {
+	} else if ((ex = cli_instances(cli, c, go, with, argv + optind, n, &args)) >= 0) {
 		return ex;
 	}
 	int rc = locked ? lock_install(&cli->h, locked, args, n)

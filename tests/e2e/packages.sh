@@ -4,15 +4,21 @@
 # test cache, served by the loopback mirror), installed as their own store
 # entry layered into the sysroot view, used by real cgo builds that run under
 # qemu: zlib and libcrypto through pkg-config, sqlite3 through its header and
-# -lsqlite3, with a gcc and a clang target.  Then the refusals: a tampered
-# InRelease, a Packages file that does not match it, a .deb that does not
-# match the index, an unknown package, a trixie package for a Debian 12
-# sysroot; each with its message and nothing left installed.
+# -lsqlite3, with a gcc target and a clang one made with install --with, run
+# through the target's go_linux_arm64_exec; a project's [packages]; the lock
+# and install --locked with the index dead; gotc sbom (SPDX and CycloneDX,
+# validated with python3-jsonschema).  The refusals: a tampered InRelease, a
+# Packages file that does not match it, a .deb that does not match the
+# index, an unknown package, a trixie package for a Debian 12 sysroot, a
+# library that breaks the target's ABI promise; each with its message and
+# nothing left installed.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 started=$(date +%s)
 pk=""
-for p in zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0; do pk="$pk --package $p:arm64@bookworm"; done
+for p in zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0 libsnappy-dev libsnappy1v5; do
+	pk="$pk --package $p:arm64@bookworm"
+done
 # shellcheck disable=SC2086
 serve_debian_mirror --index bookworm:arm64 --index trixie:arm64 $pk
 S="$T/search"
@@ -21,7 +27,8 @@ export GOTC_PATH="$S:$ROOT"
 # pk-TARGET: a shipped target with [packages]
 mk() { (cat "$ROOT/targets/$1.ini"; printf '\n[packages]\ninstall = %s\n' "$2") >"$S/targets/$3.ini"; }
 mk debian12-arm64 "zlib1g-dev libssl-dev libsqlite3-dev" pk-arm64
-mk debian12-arm64-clang "zlib1g-dev libssl-dev libsqlite3-dev" pk-arm64-clang
+# the clang target gets the same packages as a one-off: install --with
+WITH=debian12-arm64-clang@with-libsqlite3-dev_libssl-dev_zlib1g-dev
 W="$T/work"
 mkdir -p "$W"
 # nothing_left TARGET: no packages entry, no prefix, no staging
@@ -75,6 +82,17 @@ err_has "trixie: names the library package" "libsqlite3-0 "
 err_has "trixie: names the glibc it needs" "depends on 'libc6 (>= 2.38)', which nothing satisfies (the sysroot provides 2.36-8cross1)"
 nothing_left pk-trixie
 
+# the ABI promise of the added libraries, checked at install: a C++ library
+# (its Depends all met by the sysroot) for a target that has no C++ library
+sed -e 's/^cxx_stdlib = libstdc++/cxx_stdlib = none/' -e '/^glibcxx/d' -e '/^cxxabi/d' \
+	"$ROOT/targets/debian12-arm64.ini" >"$S/targets/pk-conly.ini"
+printf '\n[packages]\ninstall = libsnappy-dev\n' >>"$S/targets/pk-conly.ini"
+g -q install pk-conly
+check "a library breaking the target's ABI promise refused at install" 1
+err_has "ABI refusal: the package, the library and the symbol version" \
+	"package libsnappy1v5 1.1.9-3: library /usr/lib/aarch64-linux-gnu/libsnappy.so.1.1.9 breaks the ABI promise of pk-conly (glibcxx: needs GLIBCXX_3.4.21 (for _ZNSt7__cxx11"
+nothing_left pk-conly
+
 bad_mirror baddeb
 rm "$MIRROR/baddeb/debian/pool"
 mkdir -p "$MIRROR/baddeb/debian/pool/main/z/zlib"
@@ -101,19 +119,35 @@ ok "resolution of zlib1g-dev libssl-dev libsqlite3-dev took $(($(date +%s) - rst
 for p in zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0; do
 	grep -q "^  source ${p}_" "$T/out" || notok "closure has $p" "$(grep source "$T/out")"
 done
-for t in pk-arm64 pk-arm64-clang; do
-	g -q install "$t"
-	if [ "$rc" -ne 0 ]; then
-		notok "$t: install" "$(cat "$T/err")"
-		continue
+# the lock pins the resolved packages and the index they came from (from the
+# search path: install --locked below needs no index)
+g lock pk-arm64 -o "$W/gotc.lock"
+check "lock pk-arm64" 0
+key=$(awk '/^packages_key = / { print $3 }' "$W/gotc.lock")
+grep -q "^packages_index = $(sed -n 's/^Date: //p' "$MIRROR/debian/dists/bookworm/InRelease")\$" "$W/gotc.lock" &&
+	[ ${#key} -ge 40 ] && ok "lock: the InRelease date and signing key" || notok "lock: index" "$(grep packages "$W/gotc.lock")"
+for p in zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0; do
+	grep -q "^package = ${p}_" "$W/gotc.lock" || notok "lock pins $p" "$(grep -c '^package = ' "$W/gotc.lock")"
+done
+ok "lock: every .deb of the closure has its [artifact] (url, sha256, size)"
+g -q install debian12-arm64-clang --with zlib1g-dev,libssl-dev,libsqlite3-dev,zlib1g-dev
+check "install --with: the instance $WITH" 0
+[ -d "$GOTC_HOME/targets/$WITH" ] && ok "install --with: installed as $WITH" ||
+	notok "install --with: instance name" "$(ls "$GOTC_HOME/targets")"
+for t in pk-arm64 "$WITH"; do
+	if [ "$t" = pk-arm64 ]; then
+		g -q install "$t"
+		if [ "$rc" -ne 0 ]; then
+			notok "$t: install" "$(cat "$T/err")"
+			continue
+		fi
+		ok "$t: install"
 	fi
-	ok "$t: install"
 	for d in zlib crypto sqlite; do
 		rm -rf "$W/$d"
 		cp -R "$ROOT/tests/e2e/packages/$d" "$W/$d"
-		# shellcheck disable=SC2016
-		if "$GOTC_BIN" exec "$t" -- sh -c "cd '$W/$d' && go build -o p . && \
-			\$GOTC_QEMU -L \$GOTC_QEMU_LD_PREFIX -E LD_LIBRARY_PATH=\$GOTC_SYSROOT/usr/lib/aarch64-linux-gnu:\$GOTC_SYSROOT/lib/aarch64-linux-gnu ./p" \
+		# the target's own exec wrapper finds the added libraries
+		if "$GOTC_BIN" exec "$t" -- sh -c "cd '$W/$d' && go build -o p . && go_linux_arm64_exec ./p" \
 			>"$W/$d.out" 2>&1; then
 			case $d in
 			zlib) want="zlib 1.2.13 roundtrip=19" ;;
@@ -132,8 +166,62 @@ for t in pk-arm64 pk-arm64-clang; do
 		fi
 	done
 done
+# a project's [packages] means the same instance
+mkdir -p "$W/proj"
+printf '[project]\ntargets = debian12-arm64-clang\n[packages]\ninstall = zlib1g-dev libsqlite3-dev libssl-dev\n' >"$W/proj/gotc.ini"
+(cd "$W/proj" && "$GOTC_BIN" env) >"$T/out" 2>"$T/err"
+grep -q "/targets/$WITH/" "$T/out" && ok "gotc.ini [packages]: env of the project is $WITH" ||
+	notok "gotc.ini [packages]" "$(cat "$T/out" "$T/err")"
+printf '[project]\ntargets = debian12-arm64-clang\n[packages]\ninstall = zlib1g-dev Bad_Name\n' >"$W/proj/gotc.ini"
+(cd "$W/proj" && "$GOTC_BIN" env) >"$T/out" 2>"$T/err"
+grep -q "^$W/proj/gotc.ini:4: install: 'Bad_Name' is not a Debian package name" "$T/err" &&
+	ok "gotc.ini [packages]: a bad name is FILE:LINE" || notok "gotc.ini bad package name" "$(cat "$T/err")"
+g list
+grep -q "$WITH" "$T/out" && ok "list shows $WITH" || notok "list" "$(cat "$T/out")"
+# the instance from its own record, with no search path and no index
+stop_server
+GOTC_PATH=/nonexistent g show --installed "$WITH"
+check "show --installed $WITH with no search path and no index" 0
+GOTC_PATH=/nonexistent g check "$WITH" "$W/sqlite/p"
+check "check of a binary against $WITH with no search path and no index" 0
+# its SBOM, from the record; a mirror URL's credentials never in it
+printf '[mirrors]\ndebian = http://gotc:s3cret@127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
+for f in spdx cyclonedx; do
+	GOTC_PATH=/nonexistent g sbom "$WITH" --format $f -o "$W/sbom.$f.json"
+	check "sbom --format $f of $WITH with no search path and no index" 0
+	if "$ROOT/tests/lib/validate-sbom" $f "$W/sbom.$f.json" >"$W/v.out" 2>&1; then
+		ok "sbom: $(tail -1 "$W/v.out")"
+	else
+		notok "sbom: $f validates" "$(cat "$W/v.out")"
+	fi
+	if grep -q s3cret "$W/sbom.$f.json" || ! grep -q '://\*\*\*@127.0.0.1' "$W/sbom.$f.json"; then
+		notok "sbom: $f: download URLs redacted" "$(grep -m2 127.0.0.1 "$W/sbom.$f.json")"
+	else
+		ok "sbom: $f: download URLs redacted"
+	fi
+done
+# every .deb of the closure with its name, version and sha256 (the lock's)
+awk '/^\[artifact / { d = substr($2, 1, length($2) - 1) } /^package = / { print $3, d }' "$W/gotc.lock" >"$W/debs"
+miss=
+while read -r nv d; do
+	n=${nv%%_*} v=${nv#*_}
+	grep -q "\"name\": \"$n\", \"versionInfo\": \"$v\", .*\"checksumValue\": \"$d\"" "$W/sbom.spdx.json" || miss="$miss $nv"
+done <"$W/debs"
+[ -s "$W/debs" ] && [ -z "$miss" ] && ok "sbom: every package with its version and sha256" || notok "sbom: packages" "missing:$miss"
+grep -q '"name": "libc6-dev-arm64-cross", "versionInfo": "2.36-8cross1"' "$W/sbom.spdx.json" &&
+	grep -q '"referenceLocator": "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=arm64"' "$W/sbom.spdx.json" &&
+	ok "sbom: the sysroot's packages and purls" || notok "sbom: sysroot packages, purls" "$(head -c 3000 "$W/sbom.spdx.json")"
+debian_mirror_config debian
 n=$(ls "$GOTC_HOME/store" | grep -c '^packages-')
 [ "$n" = 1 ] && ok "one packages entry shared by the gcc and clang targets" || notok "packages entries" "$(ls "$GOTC_HOME/store")"
-stop_server
+g -q remove pk-arm64
+g -q install --locked "$W/gotc.lock"
+check "install --locked of a target with packages, the index dead" 0
+[ -e "$GOTC_HOME/targets/pk-arm64/record/packages.ini" ] && ok "install --locked: the instance keeps its packages" ||
+	notok "install --locked: packages.ini" "$(ls "$GOTC_HOME/targets/pk-arm64/record")"
+GOTC_PATH=/nonexistent g remove "$WITH"
+check "remove $WITH with no search path" 0
+[ ! -e "$GOTC_HOME/targets/$WITH" ] && [ -d "$GOTC_HOME/targets/pk-arm64" ] && ok "remove $WITH left pk-arm64" ||
+	notok "remove $WITH" "$(ls "$GOTC_HOME/targets")"
 echo "# e2e packages time: $(($(date +%s) - started)) s"
 done_testing

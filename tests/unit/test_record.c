@@ -54,7 +54,7 @@ static void test_record_tree_is_closed(void **state)
 	assert_null(tree);
 	struct target *t = NULL;
 	char *rp[TR__COUNT];
-	assert_int_equal(target_locate(&h, t_in_rec, NULL, &t, rp), 0);
+	assert_int_equal(target_locate(&h, t_in_rec, NULL, NULL, &t, rp), 0);
 	assert_true(str_starts(rp[TR_TOOLCHAIN], search));
 	for (int i = 0; i < TR__COUNT; i++)
 		free(rp[i]);
@@ -66,12 +66,12 @@ static void test_record_tree_is_closed(void **state)
 	assert_non_null(tree);
 	assert_string_equal(tree, rec);
 	free(tree);
-	assert_int_equal(target_locate(&h, t_in_rec, NULL, &t, rp), GOTC_ERECIPE);
+	assert_int_equal(target_locate(&h, t_in_rec, NULL, NULL, &t, rp), GOTC_ERECIPE);
 	assert_non_null(strstr(h.errbuf, "no toolchain recipe 'tc' in the installed record"));
 	assert_null(t);
 	for (size_t i = 1; i < 4; i++)
 		put(rec, recipes[i], "[recipe]\nversion = 1\n");
-	assert_int_equal(target_locate(&h, t_in_rec, NULL, &t, rp), 0);
+	assert_int_equal(target_locate(&h, t_in_rec, NULL, NULL, &t, rp), 0);
 	for (int i = 0; i < TR__COUNT; i++) {
 		assert_true(str_starts(rp[i], rec));
 		free(rp[i]);
