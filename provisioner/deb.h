@@ -40,6 +40,7 @@ int deb_version_cmp(const char *a, const char *b);
 struct deb_pkg {
 	char *name, *version, *arch, *multi_arch, *source;
 	char *depends, *pre_depends, *provides;
+	char *conflicts, *breaks; /* never installed together with what they name */
 	char *filename, *sha256;
 	uint64_t size;
 };

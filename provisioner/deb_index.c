@@ -211,6 +211,8 @@ static void pkg_clear(struct deb_pkg *p)
 	free(p->depends);
 	free(p->pre_depends);
 	free(p->provides);
+	free(p->conflicts);
+	free(p->breaks);
 	free(p->filename);
 	free(p->sha256);
 }
@@ -229,6 +231,8 @@ static int on_package(void *vctx, const struct deb822_field *f, size_t n, int li
 	p.depends = field(f, n, "Depends", &oom);
 	p.pre_depends = field(f, n, "Pre-Depends", &oom);
 	p.provides = field(f, n, "Provides", &oom);
+	p.conflicts = field(f, n, "Conflicts", &oom);
+	p.breaks = field(f, n, "Breaks", &oom);
 	p.filename = field(f, n, "Filename", &oom);
 	p.sha256 = field(f, n, "SHA256", &oom);
 	char *size = field(f, n, "Size", &oom);

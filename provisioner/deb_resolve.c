@@ -2,7 +2,8 @@
  * verified Packages index: Pre-Depends and Depends, the first satisfiable
  * alternative of each group, version constraints with Debian's ordering,
  * what the base sysroot provides left out, Multi-Arch: foreign packages
- * (tools that serve any architecture: debconf, perl...) left to the host. */
+ * (tools that serve any architecture: debconf, perl...) left to the host;
+ * Conflicts and Breaks honoured over the set and the base sysroot. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,38 @@ static bool satisfied(const struct rs *r, const struct dep *d)
 
 static int add(struct rs *r, size_t i, const char *why);
 
+/* Conflicts and Breaks of the chosen package i against the other chosen
+ * packages and the base sysroot's: GOTC_EDEPENDS naming both. */
+static int clashes(struct rs *r, size_t i)
+{
+	const struct deb_pkg *p = &r->idx->p[i];
+	const char *fields[2] = {p->conflicts, p->breaks}, *names[2] = {"Conflicts", "Breaks"};
+	for (int k = 0; k < 2; k++)
+		for (const char *s = fields[k]; s && *s;) {
+			size_t n = strcspn(s, ",|");
+			struct dep d;
+			if (!parse_dep(s, n, &d))
+				return gotc_fail(r->h, GOTC_ERECIPE, "%s %s: cannot read %s: '%.*s'", p->name,
+						 p->version, names[k], (int)n, s);
+			const char *bv = NULL;
+			if (in_base(r, &d, &bv) && ver_ok(bv, &d))
+				return gotc_fail(r->h, GOTC_EDEPENDS,
+						 "%s %s cannot go into this sysroot: it %s '%.*s', and the "
+						 "sysroot has %s %s",
+						 p->name, p->version, k ? "breaks" : "conflicts with", (int)n, s,
+						 d.name, bv);
+			for (size_t j = 0; j < r->idx->n; j++)
+				if (j != i && r->chosen[j] && provides(&r->idx->p[j], &d))
+					return gotc_fail(r->h, GOTC_EDEPENDS,
+							 "%s %s and %s %s cannot be installed together: %s %s: "
+							 "%.*s",
+							 p->name, p->version, r->idx->p[j].name,
+							 r->idx->p[j].version, p->name, names[k], (int)n, s);
+			s += n + (s[n] == ',' || s[n] == '|');
+		}
+	return 0;
+}
+
 /* One relationship field of package p. */
 static int deps(struct rs *r, const struct deb_pkg *p, const char *field)
 {
@@ -306,6 +339,9 @@ int deb_resolve(gotc_t *h, const struct deb_index *idx, const char *arch, const 
 			continue; /* the sysroot has it */
 		rc = add(&r, (size_t)b, NULL);
 	}
+	for (size_t i = 0; !rc && i < idx->n; i++)
+		if (r.chosen[i])
+			rc = clashes(&r, i);
 	for (size_t i = 0; !rc && i < idx->n; i++)
 		if (r.chosen[i]) {
 			const struct deb_pkg **np = realloc(out->pkgs, (out->n + 1) * sizeof(*np));

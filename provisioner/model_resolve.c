@@ -218,10 +218,7 @@ static int add_packages(gotc_t *h, struct target *t, const char *with)
 	char *copy = strdup(with), *save = NULL;
 	int rc = copy ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
 	for (char *w = copy ? strtok_r(copy, "_", &save) : NULL; w && !rc; w = strtok_r(NULL, "_", &save)) {
-		bool have = false;
-		for (size_t i = 0; t->packages && t->packages[i] && !have; i++)
-			have = strcmp(t->packages[i], w) == 0;
-		if (!have && strv_push(&t->packages, w))
+		if (!strv_has(t->packages, w) && strv_push(&t->packages, w))
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
 	}
 	free(copy);

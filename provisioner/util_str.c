@@ -344,14 +344,6 @@ bool deb_name_valid(const char *s)
 	return true;
 }
 
-static bool has(char *const *v, const char *s)
-{
-	for (; v && *v; v++)
-		if (strcmp(*v, s) == 0)
-			return true;
-	return false;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -362,7 +354,7 @@ char *packages_canonical(const char *list)
 	char **v = NULL, *copy = strdup(list ? list : ""), *save = NULL, *out = NULL;
 	bool bad = !copy;
 	for (char *w = copy ? strtok_r(copy, ", \t_", &save) : NULL; w && !bad; w = strtok_r(NULL, ", \t_", &save))
-		bad = !deb_name_valid(w) || (!has(v, w) && strv_push(&v, w));
+		bad = !deb_name_valid(w) || (!strv_has(v, w) && strv_push(&v, w));
 	size_t n = strv_len(v);
 	if (!bad && n) {
 		qsort(v, n, sizeof(*v), cmp_str);

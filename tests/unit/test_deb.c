@@ -113,7 +113,10 @@ static const char index_text[] =
 	STANZA("debconf", "1.5.82", "all", "Multi-Arch: foreign\n")
 	STANZA("libnew", "1.0", "arm64", "Depends: libc6 (>= 2.38)\n")
 	STANZA("libvirt-user", "1.0", "arm64", "Depends: libvirtual\n")
-	STANZA("provider", "1.0", "arm64", "Provides: libvirtual (= 1.0)\n");
+	STANZA("provider", "1.0", "arm64", "Provides: libvirtual (= 1.0)\n")
+	STANZA("mta-a", "1.0", "arm64", "Provides: mail-transport\nConflicts: mail-transport\n")
+	STANZA("mta-b", "2.0", "arm64", "Breaks: mta-a (<< 1.1)\n")
+	STANZA("oldlibc-user", "1.0", "arm64", "Conflicts: libc6 (<< 2.40)\n");
 
 static const struct deb_base base[] = {{"libc6", "2.36-8"}, {"libc6-dev", "2.36-8"}};
 
@@ -135,7 +138,7 @@ static void test_resolve(void **state)
 	memset(&h, 0, sizeof(h));
 	struct deb_index idx = {0};
 	assert_int_equal(deb_index_read(&h, "Packages", index_text, strlen(index_text), &idx), 0);
-	assert_int_equal(idx.n, 12);
+	assert_int_equal(idx.n, 15);
 	struct deb_resolution r;
 	char *want1[] = {"libssl-dev", "zlib1g-dev", NULL};
 	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want1, &r), 0);
@@ -162,6 +165,18 @@ static void test_resolve(void **state)
 	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want4, &r), GOTC_EDEPENDS);
 	assert_string_equal(h.errbuf, "libnew 1.0 depends on 'libc6 (>= 2.38)', which nothing satisfies "
 				      "(the sysroot provides 2.36-8)");
+	/* Conflicts on a virtual it provides itself is no clash; Breaks is */
+	char *want6[] = {"mta-a", NULL};
+	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want6, &r), 0);
+	deb_resolution_free(&r);
+	char *want7[] = {"mta-a", "mta-b", NULL};
+	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want7, &r), GOTC_EDEPENDS);
+	assert_string_equal(h.errbuf, "mta-b 2.0 and mta-a 1.0 cannot be installed together: mta-b Breaks: "
+				      "mta-a (<< 1.1)");
+	char *want8[] = {"oldlibc-user", NULL};
+	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want8, &r), GOTC_EDEPENDS);
+	assert_string_equal(h.errbuf, "oldlibc-user 1.0 cannot go into this sysroot: it conflicts with "
+				      "'libc6 (<< 2.40)', and the sysroot has libc6 2.36-8");
 	/* unknown, with close names */
 	char *want5[] = {"libssl", NULL};
 	assert_int_equal(deb_resolve(&h, &idx, "arm64", base, 2, want5, &r), GOTC_ENOTFOUND);
