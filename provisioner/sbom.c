@@ -69,6 +69,23 @@ static char *deb_version(const char *url)
 	return v.oom ? (buf_free(&v), NULL) : buf_steal(&v);
 }
 
+/* url without the user[:password]@ of its authority (malloc'd) */
+static char *no_userinfo(const char *url)
+{
+	const char *a = strstr(url, "://");
+	if (!a)
+		return strdup(url);
+	a += 3;
+	size_t alen = strcspn(a, "/?#");
+	const char *at = NULL;
+	for (const char *c = a; c < a + alen; c++)
+		if (*c == '@')
+			at = c;
+	if (!at)
+		return strdup(url);
+	return str_printf("%.*s%s", (int)(a - url), url, at + 1);
+}
+
 static int item_of(const struct plan *p, const struct entry *e, const struct artifact *a, struct item *it)
 {
 	static const char *const roles[ER__COUNT] = {"go", "toolchain", "sysroot", "packages"};
@@ -78,13 +95,13 @@ static int item_of(const struct plan *p, const struct entry *e, const struct art
 	it->role = a->is_kernel ? "kernel-headers" : roles[e->role];
 	it->entry = e->name;
 	char *pkg = s->package ? str_ndup(s->package, strcspn(s->package, ":@")) : NULL;
-	char *ver = deb_version(s->url);
+	/* a package of [packages] is NAME_VERSION (with its epoch, which
+	 * pool file names leave out) */
 	const char *u = strchr(s->name, '_');
-	if (!ver && e->role == ER_PACKAGES && u)
-		ver = strdup(u + 1);
+	char *ver = e->role == ER_PACKAGES && u ? strdup(u + 1) : deb_version(s->url);
 	it->name = pkg ? pkg : strdup(s->name);
 	it->version = ver ? ver : strdup(a->recipe->version ? a->recipe->version : "");
-	it->url = url_redact(a->urls && a->urls[0] ? a->urls[0] : s->url);
+	it->url = no_userinfo(a->urls && a->urls[0] ? a->urls[0] : s->url);
 	it->digest = strdup(s->sha256 ? s->sha256 : s->sha512);
 	it->sha512 = !s->sha256;
 	if (pkg && ver && str_ends(s->url, ".deb")) {

@@ -1,7 +1,7 @@
 /* sbom.h - a software bill of materials of an installed instance (sbom.c):
  * the instance, then every artifact its store entries were built from (Go,
  * toolchain, sysroot, kernel headers, the packages [packages] added), each
- * with its version, where it was downloaded (credentials redacted), its
+ * with its version, where it was downloaded (without the credentials of its URL), its
  * digest, and for a distribution package its name and version (a purl).
  * Taken from the instance's record alone, so it works with no search path. */
 #ifndef GOTC_SBOM_H

@@ -75,7 +75,7 @@ const struct cmd cli_commands[] = {
 	 "  -o, --output FILE  write FILE (default '-': stdout)\n"
 	 "  Every artifact the installed instance was built from (Go, toolchain,\n"
 	 "  sysroot, kernel headers, added packages): name, version, download URL\n"
-	 "  (credentials redacted), sha256, and a purl for distribution packages;\n"
+	 "  (without credentials), sha256, and a purl for distribution packages;\n"
 	 "  from the instance's record (no search path needed).  Without TARGET: the\n"
 	 "  default target of the project (gotc.ini)\n", CMD_ARGS_INSTALLED},
 	{"push", "upload installed targets' store entries to the OCI registry", cmd_push,
