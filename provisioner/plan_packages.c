@@ -102,23 +102,10 @@ static int read_index(gotc_t *h, const char *path, bool xz, const char *label, s
 	return rc;
 }
 
-/* The packages recipe from pins: every package the target asks for must be
- * pinned (its closure came with it when the pins were made). */
-static int from_pins(gotc_t *h, struct plan *p, const struct recipe *sr, const struct pkg_pins *pins,
-		     const char *where)
+/* The packages recipe from pins (the target file and its instance name,
+ * which say what it asks for, are held to the lock or record apart). */
+static int from_pins(gotc_t *h, struct plan *p, const struct recipe *sr, const struct pkg_pins *pins)
 {
-	const struct target *t = p->rs.t;
-	for (size_t i = 0; t->packages[i]; i++) {
-		size_t l = strlen(t->packages[i]);
-		bool have = false;
-		for (size_t k = 0; k < pins->n && !have; k++)
-			have = strncmp(pins->v[k]->name, t->packages[i], l) == 0 && pins->v[k]->name[l] == '_';
-		if (!have)
-			return gotc_fail(h, GOTC_ERECIPE,
-					 "%s: package '%s' is not pinned in %s (it was made for another "
-					 "package list): make it again (gotc lock, or install the target again)",
-					 where, t->packages[i], pins->path ? pins->path : "the lock");
-	}
 	struct recipe *r = calloc(1, sizeof(*r));
 	if (!r || !(r->sources = calloc(pins->n ? pins->n : 1, sizeof(*r->sources)))) {
 		free(r);
@@ -165,8 +152,9 @@ int plan_packages(gotc_t *h, struct plan *p, const struct pkg_pins *pins)
 	struct deb_index idx = {0};
 	struct deb_resolution res = {0};
 	struct deb_signer who;
-	struct recipe *r = NULL;
+	struct pkg_pins made;
 	int rc = 0;
+	memset(&made, 0, sizeof(made));
 	memset(&rel, 0, sizeof(rel));
 	/* where the list comes from: the target's [packages], or @with-PKG_PKG... */
 	char where[512];
@@ -199,7 +187,7 @@ int plan_packages(gotc_t *h, struct plan *p, const struct pkg_pins *pins)
 			pins = &kept;
 	}
 	if (pins) {
-		rc = from_pins(h, p, sr, pins, where);
+		rc = from_pins(h, p, sr, pins);
 		pins_free(&kept);
 		return rc;
 	}
@@ -275,41 +263,23 @@ int plan_packages(gotc_t *h, struct plan *p, const struct pkg_pins *pins)
 	}
 	for (size_t i = 0; res.left_to_host && res.left_to_host[i]; i++)
 		gotc_info(h, "%s: left to the host (Multi-Arch: foreign)", res.left_to_host[i]);
-	r = calloc(1, sizeof(*r));
-	if (!r || !(r->sources = calloc(res.n ? res.n : 1, sizeof(*r->sources)))) {
-		rc = gotc_fail(h, -ENOMEM, "out of memory");
-		goto out;
-	}
-	r->kind = RK_SYSROOT;
-	r->libc = -1;
-	r->name = strdup("packages");
-	r->path = strdup(sr->path);
-	r->version = strdup(sr->pkg_suite);
-	r->hash = strdup(sr->hash);
-	bool oom = !r->name || !r->path || !r->version || !r->hash;
-	for (size_t i = 0; i < res.n && !oom; i++) {
+	/* the resolved set, pinned: the recipe comes from it as from a record's */
+	for (size_t i = 0; !rc && i < res.n; i++) {
 		const struct deb_pkg *d = res.pkgs[i];
-		struct source *s = &r->sources[r->nsources++];
-		s->name = str_printf("%s_%s", d->name, d->version);
-		s->url = str_printf("%s/%s", sr->pkg_archive, d->filename);
-		s->sha256 = strdup(d->sha256);
-		s->size = d->size;
-		s->package = strdup(d->name);
-		s->line = sr->pkg_line;
-		s->url_line = sr->pkg_line;
-		oom = !s->name || !s->url || !s->sha256 || !s->package;
+		char *nv = str_printf("%s_%s", d->name, d->version);
+		char *url = str_printf("%s/%s", sr->pkg_archive, d->filename);
+		if (!nv || !url || pins_add(&made, nv, url, d->sha256, d->size))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
+		free(nv);
+		free(url);
 	}
-	p->index_date = rel.date ? strdup(rel.date) : strdup("");
-	p->index_key = strdup(who.fingerprint);
-	if (oom || !p->index_date || !p->index_key) {
+	if (!rc && (!(made.index_date = strdup(rel.date ? rel.date : "")) ||
+		    !(made.index_key = strdup(who.fingerprint))))
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
-		goto out;
-	}
-	p->packages = r;
-	r = NULL;
+	if (!rc)
+		rc = from_pins(h, p, sr, &made);
 out:
-	if (r)
-		recipe_free(r);
+	pins_free(&made);
 	deb_resolution_free(&res);
 	deb_index_free(&idx);
 	deb_release_free(&rel);
