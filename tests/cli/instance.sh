@@ -35,8 +35,15 @@ g show test-arm64 --go 1
 check "--go 1: not a Go version" 2 "gotc show: --go 1: expected a Go version like 1.24 or 1.24.4"
 g show test-arm64@go1.2x
 check "@go1.2x" 2 "gotc: 'test-arm64@go1.2x': '@go1.2x' needs a Go version like 1.24 or 1.24.4 after 'go'"
-g show test-arm64@with-0123
-check "an unknown component" 2 "gotc: 'test-arm64@with-0123': unknown component '@with-0123' (instances are TARGET@goVERSION, e.g. test-arm64@go1.24)"
+g show test-arm64@pkg-0123
+check "an unknown component" 2 "gotc: 'test-arm64@pkg-0123': unknown component '@pkg-0123' (instances are TARGET[@goVERSION][@with-PKG_PKG...], e.g. test-arm64@go1.24)"
+g show test-arm64@with-libz,libssl
+check "@with- takes names joined by _" 2 "gotc: 'test-arm64@with-libz,libssl': '@with-libz,libssl' needs package names joined by '_', like libssl-dev_zlib1g-dev after 'with-'"
+g install test-arm64 --with zlib1g-dev,Bad
+check "install --with a bad package name" 2 "gotc install: --with zlib1g-dev,Bad: expected package names separated by commas, like libssl-dev,zlib1g-dev"
+g show test-arm64@with-zlib1g-dev
+check "@with- on a sysroot without an index" 2
+err_has "@with-: the instance named" "the packages of instance test-arm64@with-zlib1g-dev needs a sysroot recipe that says where its distribution's packages come from"
 g show test-arm64@go1.24@go1.24
 check "a component twice" 2 "gotc: 'test-arm64@go1.24@go1.24': '@go' given twice"
 g show @go1.24
