@@ -24,7 +24,7 @@ static void instance_versions(gotc_t *h, const char *name, struct versions *v)
 	memset(v, 0, sizeof(*v));
 	if (instance_record_read(h, name, &rec) == 0) {
 		char *path = instance_record_target(&rec);
-		if (path && target_locate(h, path, rec.go, &t, rpaths) == 0) {
+		if (path && target_locate(h, path, rec.go, rec.with, &t, rpaths) == 0) {
 			struct recipe *r = NULL;
 			if (rpaths[TR_GO] && recipe_load(h, rpaths[TR_GO], RK_GO, &r) == 0)
 				v->go = strdup(r->version);
