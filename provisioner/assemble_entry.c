@@ -351,9 +351,6 @@ int entry_finish(gotc_t *h, const char *kernel_arch, const struct entry *e, cons
 	rm_rf(ktmp);
 	if ((e->role == ER_SYSROOT || e->role == ER_PACKAGES) && (rc = sysroot_fix_scripts(h, root, NULL)))
 		goto out;
-	/* the added libraries keep the target's ABI promise, before the commit */
-	if (e->role == ER_PACKAGES && (rc = packages_abi_check(h, p, e, root, NULL, stage)))
-		goto out;
 	if (e->role == ER_TOOLCHAIN && (rc = toolchain_host_need(h, r, root, &hinfo)))
 		goto out;
 	info = str_printf("name %s\nrole %s\nrecipe %s\nversion %s\nkey %s\n%s%s%s%s", e->name,

@@ -2,9 +2,8 @@
  * [packages] add: every shared library the packages entry holds is checked
  * with the checker of gotc check (elf_check.c) against the target (class,
  * byte order, machine and ABI flags, the GLIBC_/GLIBCXX_/CXXABI_ ceilings,
- * the C++ standard library, the kernel ABI note) before the entry is
- * committed, and again with DT_NEEDED looked up in the sysroot view when a
- * prefix is assembled on it.  A refusal names the package, the library and
+ * the C++ standard library, the kernel ABI note, DT_NEEDED looked up in the
+ * sysroot view) when a prefix is assembled on it.  A refusal names the package, the library and
  * the evidence (the symbol version). */
 #include <dirent.h>
 #include <errno.h>
@@ -108,7 +107,7 @@ int packages_abi_check(gotc_t *h, const struct plan *p, const struct entry *e, c
 			const char *ver = s ? strchr(s->name, '_') : NULL;
 			rc = gotc_fail(h, GOTC_EASSEMBLE,
 				       "package %s%s%s: library /%s breaks the ABI promise of %s (%s: %s); "
-				       "nothing was installed",
+				       "the target was not installed",
 				       s && s->package ? s->package : "(of the packages entry)", ver ? " " : "",
 				       ver ? ver + 1 : "", libs[i], t->name, bad->name, bad->msg);
 		}
