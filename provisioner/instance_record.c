@@ -272,23 +272,10 @@ static int origin_of(gotc_t *h, const struct target *t, const struct instance *i
 	return 0;
 }
 
-/* The mirror NAME of url ("${mirror:NAME}/..."), into name; false if none. */
-static bool mirror_of(const char *url, char *name, size_t size)
-{
-	if (!url || !str_starts(url, "${mirror:"))
-		return false;
-	const char *n = url + 9, *e = strchr(n, '}');
-	if (!e || e == n || (size_t)(e - n) >= size)
-		return false;
-	memcpy(name, n, (size_t)(e - n));
-	name[e - n] = '\0';
-	return true;
-}
-
 static void note_mirror(gotc_t *h, const char *url, char ***seen, struct buf *b)
 {
 	char name[128];
-	if (!mirror_of(url, name, sizeof(name)) || strv_has(*seen, name) || strv_push(seen, name))
+	if (!url_mirror_name(url, name, sizeof(name)) || strv_has(*seen, name) || strv_push(seen, name))
 		return;
 	const struct gotc_mirror *m = gotc_mirror_find(h, name);
 	if (!m)

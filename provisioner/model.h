@@ -146,6 +146,9 @@ void resolved_free(struct resolved *rs);
 /* Mirror rewriting: ${mirror:NAME}/rest -> every configured base + rest.
  * Returns a NULL-terminated vector, or NULL with the error set. */
 char **url_expand(gotc_t *h, const char *url, const char *file, int line);
+/* The NAME of a url "${mirror:NAME}/...", copied into name (size bytes);
+ * false when url names no mirror or NAME is empty or too long. */
+bool url_mirror_name(const char *url, char *name, size_t size);
 /* Every source URL's mirror is configured: 0 or GOTC_ERECIPE. */
 int recipe_check_mirrors(gotc_t *h, const struct recipe *r);
 /* Validation (model_lint.c).  lint_file: one target (resolved with its

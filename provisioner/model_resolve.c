@@ -110,6 +110,18 @@ static const char *target_origin(gotc_t *h, const char *path)
 	return NULL;
 }
 
+bool url_mirror_name(const char *url, char *name, size_t size)
+{
+	if (!url || !str_starts(url, "${mirror:"))
+		return false;
+	const char *n = url + 9, *e = strchr(n, '}');
+	if (!e || e == n || (size_t)(e - n) >= size)
+		return false;
+	memcpy(name, n, (size_t)(e - n));
+	name[e - n] = '\0';
+	return true;
+}
+
 char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 {
 	char **v = calloc(1, sizeof(*v));
@@ -120,15 +132,13 @@ char **url_expand(gotc_t *h, const char *url, const char *file, int line)
 			goto oom;
 		return v;
 	}
-	const char *n = url + 9, *e = strchr(n, '}');
+	const char *e = strchr(url, '}');
 	char name[128];
-	if (!e || (size_t)(e - n) >= sizeof(name)) {
+	if (!url_mirror_name(url, name, sizeof(name))) {
 		gotc_fail(h, GOTC_ERECIPE, "%s:%d: url: malformed ${mirror:NAME} in '%s'", file, line, url);
 		strv_free(v);
 		return NULL;
 	}
-	memcpy(name, n, (size_t)(e - n));
-	name[e - n] = '\0';
 	const struct gotc_mirror *m = gotc_mirror_find(h, name);
 	if (!m) {
 		gotc_fail(h, GOTC_ERECIPE, "%s:%d: url: unknown mirror '%s' (%sdefine it in %s: [mirrors] %s = URL)",

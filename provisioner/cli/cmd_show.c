@@ -72,13 +72,10 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	char **seen = calloc(1, sizeof(char *));
 	for (int i = 0; seen && i < p.nentries; i++)
 		for (size_t j = 0; j < p.entries[i].narts; j++) {
-			const char *u = p.entries[i].arts[j].src->url, *e;
-			if (!str_starts(u, "${mirror:") || !(e = strchr(u, '}')))
+			char name[128];
+			if (!url_mirror_name(p.entries[i].arts[j].src->url, name, sizeof(name)))
 				continue;
-			char *name = str_ndup(u + 9, (size_t)(e - u - 9));
-			bool dup = !name;
-			for (size_t k = 0; name && seen[k] && !dup; k++)
-				dup = strcmp(seen[k], name) == 0;
+			bool dup = strv_has(seen, name);
 			const struct gotc_mirror *m = dup ? NULL : gotc_mirror_find(&cli->h, name);
 			if (m) {
 				printf("mirror %s =", m->name);
@@ -91,7 +88,6 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 			}
 			if (!dup)
 				strv_push(&seen, name);
-			free(name);
 		}
 	strv_free(seen);
 	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];
