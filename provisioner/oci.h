@@ -59,6 +59,11 @@ char *oci_token_parse(const char *json, size_t len);
 
 /* ---- oci_registry.c ---- */
 
+/* Add the space-separated token scopes of param (TYPE:NAME:ACTIONS, from a
+ * bearer challenge) to the vector *scopes, one entry per TYPE:NAME with the
+ * union of its actions: 0 or -ENOMEM. */
+int oci_scope_merge(char ***scopes, const char *param);
+
 struct oci_reg;
 /* Connect lazily to the repository at url (https://HOST[:PORT]/REPO);
  * credentials from GOTC_OCI_USERNAME/GOTC_OCI_PASSWORD, else the docker

@@ -24,6 +24,7 @@ struct oci_reg {
 	char *repo;
 	char *userpwd; /* user:password, or NULL */
 	char *auth;    /* "Authorization: ..." once a challenge was answered */
+	char **scopes; /* every token scope asked for so far (oci_scope_merge) */
 	CURL *c;
 };
 
@@ -226,8 +227,100 @@ static char *b64(const char *s)
 	return out;
 }
 
+/* Actions list have with the actions of add not in it, comma-separated
+ * (malloc'd). */
+static char *actions_union(const char *have, const char *add)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, have);
+	for (const char *a = add; *a;) {
+		size_t n = strcspn(a, ",");
+		bool in = false;
+		for (const char *h = have; *h && !in;) {
+			size_t m = strcspn(h, ",");
+			in = m == n && strncmp(h, a, n) == 0;
+			h += m + (h[m] == ',');
+		}
+		if (n && !in) {
+			if (b.len)
+				buf_putc(&b, ',');
+			buf_add(&b, a, n);
+		}
+		a += n + (a[n] == ',');
+	}
+	return buf_steal(&b);
+}
+
+int oci_scope_merge(char ***scopes, const char *param)
+{
+	char **add = strv_split(param ? param : "");
+	if (!add)
+		return -ENOMEM;
+	int rc = 0;
+	for (char **a = add; *a && !rc; a++) {
+		/* TYPE:NAME:ACTIONS; the name may hold ':' (host:port/name) */
+		const char *acts = strrchr(*a, ':');
+		if (acts && !memchr(*a, ':', (size_t)(acts - *a)))
+			acts = NULL; /* TYPE:NAME without actions */
+		size_t rl = acts ? (size_t)(acts - *a) + 1 : strlen(*a);
+		char **same = NULL;
+		for (char **s = *scopes; s && *s && !same; s++)
+			if (strncmp(*s, *a, rl) == 0 && (acts ? (*s)[rl - 1] == ':' : !(*s)[rl]))
+				same = s;
+		if (!same) {
+			rc = strv_push(scopes, *a);
+			continue;
+		}
+		if (!acts)
+			continue;
+		char *u = actions_union(*same + rl, acts + 1);
+		char *n = u ? str_printf("%.*s%s", (int)rl, *a, u) : NULL;
+		free(u);
+		if (!n) {
+			rc = -ENOMEM;
+			continue;
+		}
+		free(*same);
+		*same = n;
+	}
+	strv_free(add);
+	return rc;
+}
+
+/* The token request URL: realm?service=S&scope=A&scope=B (each scope its own
+ * parameter, as the token protocol wants), malloc'd. */
+static char *token_url(struct oci_reg *r, const char *realm, const char *svc)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_puts(&b, realm);
+	char sep = strchr(realm, '?') ? '&' : '?';
+	if (svc) {
+		char *e = curl_easy_escape(r->c, svc, 0);
+		if (!e)
+			b.oom = 1;
+		else
+			buf_printf(&b, "%cservice=%s", sep, e);
+		curl_free(e);
+		sep = '&';
+	}
+	for (char **s = r->scopes; s && *s; s++) {
+		char *e = curl_easy_escape(r->c, *s, 0);
+		if (!e)
+			b.oom = 1;
+		else
+			buf_printf(&b, "%cscope=%s", sep, e);
+		curl_free(e);
+		sep = '&';
+	}
+	return buf_steal(&b);
+}
+
 /* Answer a 401 challenge: Basic with the credentials, or a bearer token from
- * the realm.  0 when there is something new to try. */
+ * the realm for the challenge's scopes and every scope asked for before (a
+ * token replaces the previous one, so it must not lose what that granted).
+ * 0 when there is something new to try. */
 static int answer_challenge(struct oci_reg *r, const char *challenge)
 {
 	gotc_t *h = r->h;
@@ -248,11 +341,7 @@ static int answer_challenge(struct oci_reg *r, const char *challenge)
 	} else if (strncasecmp(challenge, "Bearer", 6) == 0) {
 		char *realm = challenge_param(challenge, "realm"), *svc = challenge_param(challenge, "service");
 		char *scope = challenge_param(challenge, "scope");
-		char *esvc = svc ? curl_easy_escape(r->c, svc, 0) : NULL;
-		char *escope = curl_easy_escape(r->c, scope ? scope : "", 0);
-		char *url = realm ? str_printf("%s%sservice=%s&scope=%s", realm, strchr(realm, '?') ? "&" : "?",
-					       esvc ? esvc : "", escope ? escope : "")
-				  : NULL;
+		char *url = realm && !oci_scope_merge(&r->scopes, scope) ? token_url(r, realm, svc) : NULL;
 		struct buf body;
 		buf_init(&body);
 		struct xfer x = {.in_fd = -1, .out = &body, .out_fd = -1, .max = 1 << 20};
@@ -260,11 +349,13 @@ static int answer_challenge(struct oci_reg *r, const char *challenge)
 		char *basic = cred ? str_printf("Authorization: Basic %s", cred) : NULL;
 		if (basic)
 			hd = curl_slist_append(hd, basic);
-		if (!url || !str_starts(realm, "https://"))
+		if (!realm || !str_starts(realm, "https://"))
 			rc = gotc_fail(h, GOTC_EFETCH, "%s: bearer challenge without an https realm", r->url);
+		else if (!url || (cred && !basic))
+			rc = gotc_fail(h, -ENOMEM, "out of memory");
 		else if (!(rc = perform(r, "GET", url, hd, &x, false)) && x.status != 200)
-			rc = gotc_fail(h, GOTC_EFETCH, "%s: token request: HTTP %ld (check the credentials)",
-				       realm, x.status);
+			rc = gotc_fail(h, GOTC_EFETCH, "%s: token request: HTTP %ld%s", realm, x.status,
+				       x.status == 401 || x.status == 403 ? " (check the credentials)" : "");
 		char *tok = rc ? NULL : oci_token_parse(body.s ? body.s : "", body.len);
 		if (!rc && !tok)
 			rc = gotc_fail(h, GOTC_EFETCH, "%s: no token in the answer", realm);
@@ -278,8 +369,6 @@ static int answer_challenge(struct oci_reg *r, const char *challenge)
 		free(basic);
 		buf_free(&body);
 		free(url);
-		curl_free(esvc);
-		curl_free(escope);
 		free(realm);
 		free(svc);
 		free(scope);
@@ -368,6 +457,7 @@ void oci_close(struct oci_reg *r)
 	free(r->repo);
 	free(r->userpwd);
 	free(r->auth);
+	strv_free(r->scopes);
 	free(r);
 }
 

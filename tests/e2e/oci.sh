@@ -4,7 +4,10 @@
 # CA and htpasswd (bcrypt) auth.  Push from one home; install into fresh
 # homes with every mirror dead; skopeo sees standard OCI artifacts; a
 # tampered blob is refused; two concurrent pulls; a registry that is down or
-# denies access falls back to the mirror with one warning.
+# denies access falls back to the mirror with one warning.  A second
+# registry with token auth (auth: token) verifies the JWTs of a token server
+# (tests/lib/tokenserver.py): push, pull, a pull-only user, the scopes asked
+# for (pull, pull+push, a mount's two repositories), a refused password.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 for tool in docker-registry skopeo htpasswd openssl; do
@@ -15,6 +18,12 @@ for tool in docker-registry skopeo htpasswd openssl; do
 		exit 1
 	fi
 done
+if ! /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
+	fresh
+	notok "python3 jwt and cryptography are installed (tools/install-deps: python3-jwt python3-cryptography)"
+	done_testing
+	exit 1
+fi
 FX="$TMPROOT/fx"
 build_fixtures "$FX"
 start_server "$FX/www"
@@ -50,20 +59,30 @@ auth:
     realm: gotc-test
     path: $R/htpasswd
 E
-start_registry() {
-	docker-registry serve "$R/config.yml" >"$R/log" 2>&1 &
-	REG_PID=$!
+# wait_401 PORT: until the registry on PORT answers /v2/ with 401 (up to 10 s)
+wait_401() {
 	i=0
 	while [ $i -lt 100 ]; do
-		code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$R/certs/ca.crt" "https://127.0.0.1:$REG_PORT/v2/")
+		code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$R/certs/ca.crt" "https://127.0.0.1:$1/v2/")
 		[ "$code" = 401 ] && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
 }
+start_registry() {
+	docker-registry serve "$R/config.yml" >"$R/log" 2>&1 &
+	REG_PID=$!
+	wait_401 "$REG_PORT"
+}
 stop_registry() { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
-trap 'stop_registry; stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
+TOK_PID= REG2_PID=
+stop_token() {
+	[ -z "$REG2_PID" ] || { kill "$REG2_PID" 2>/dev/null; wait "$REG2_PID" 2>/dev/null; }
+	[ -z "$TOK_PID" ] || { kill "$TOK_PID" 2>/dev/null; wait "$TOK_PID" 2>/dev/null; }
+	REG2_PID= TOK_PID=
+}
+trap 'stop_token; stop_registry; stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
 OCI="https://127.0.0.1:$REG_PORT/gotc"
 export GOTC_CAFILE="$R/certs/ca.crt"
 
@@ -213,6 +232,101 @@ check "denied access falls back to the mirror" 0
 [ "$(grep -c 'OCI registry unavailable' "$T/err")" = 1 ] && ok "one warning when denied" ||
 	notok "one warning when denied" "$(cat "$T/err")"
 unset GOTC_OCI_USERNAME GOTC_OCI_PASSWORD
+
+# --- bearer-token auth: a second registry (auth: token) that trusts the
+# certificate of a token server's signing key; users gotc (pull, push) and
+# reader (pull only)
+t_tok=$(now)
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=gotc-test-token-signer \
+	-keyout "$R/sign.key" -out "$R/sign.crt" >/dev/null 2>&1
+rm -f "$R/token.port"
+"$ROOT/tests/lib/tokenserver.py" --tls "$R/server.crt" "$R/server.key" \
+	--sign-key "$R/sign.key" --sign-cert "$R/sign.crt" --issuer gotc-test-issuer \
+	--service gotc-test-registry --user gotc:s3cret:pull,push --user reader:r3ad:pull \
+	--port-file "$R/token.port" --log "$R/token.log" >"$R/token.err" 2>&1 &
+TOK_PID=$!
+i=0
+while [ ! -s "$R/token.port" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+TOK_PORT=$(cat "$R/token.port")
+REG2_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -e "s|$R/data|$R/data2|" -e "s|:$REG_PORT|:$REG2_PORT|" -e '/^auth:/,$d' "$R/config.yml" >"$R/config2.yml"
+cat >>"$R/config2.yml" <<E
+auth:
+  token:
+    realm: https://127.0.0.1:$TOK_PORT/token
+    service: gotc-test-registry
+    issuer: gotc-test-issuer
+    rootcertbundle: $R/sign.crt
+E
+docker-registry serve "$R/config2.yml" >"$R/log2" 2>&1 &
+REG2_PID=$!
+fresh
+if wait_401 "$REG2_PORT" && [ -n "$TOK_PORT" ]; then
+	ok "a registry with token auth and its token server on 127.0.0.1"
+else
+	notok "the token-auth registry starts" "$(tail -5 "$R/log2" "$R/token.err")"
+fi
+TOK="https://127.0.0.1:$REG2_PORT/gotc"
+# tok_lines USER STATUS: the token requests of USER answered STATUS since tok_mark
+tok_mark() { : >"$R/token.log"; }
+tok_lines() { grep "^$1 $2 " "$R/token.log"; }
+# tok_config REPO [MIRROR_PORT]: the token registry's REPO (and the mirror)
+tok_config() {
+	oci_config "${2:-}"
+	sed -i "s|^oci = .*|oci = https://127.0.0.1:$REG2_PORT/$1|" "$GOTC_CONFIG"
+}
+GOTC_HOME=$A_HOME
+tok_config gotc
+export GOTC_OCI_USERNAME=gotc GOTC_OCI_PASSWORD=s3cret
+tok_mark
+g -v push fix-gcc
+check "push through bearer-token auth" 0
+err_has "the layers go up" "uploaded in one request"
+tok_lines gotc 200 | grep -q ' repository:gotc:pull,push$' && ok "push asks for a pull,push token" ||
+	notok "push scope" "$(cat "$R/token.log")"
+n=$(wc -l <"$R/token.log")
+[ "$n" -le 2 ] && ok "one pull token and one push token for $n_entries entries ($n requests)" ||
+	notok "tokens are reused" "$n token requests: $(cat "$R/token.log")"
+# a pull-only user pulls every entry with mirrors dead, and cannot push
+fresh
+tok_config gotc
+export GOTC_OCI_USERNAME=reader GOTC_OCI_PASSWORD=r3ad
+tok_mark
+g install fix-gcc
+check "a pull-only user installs through token auth with every mirror dead" 0
+[ "$(entries)" = "$n_entries" ] && ok "every entry pulled through token auth" || notok "token pulls" "$(ls "$GOTC_HOME/store")"
+g verify
+check "the entries pulled through token auth verify" 0
+n=$(wc -l <"$R/token.log")
+[ "$n" = 1 ] && tok_lines reader 200 | grep -q ' repository:gotc:pull$' &&
+	ok "one pull token for the whole install" || notok "pull tokens" "$(cat "$R/token.log")"
+tok_config gotc-ro
+g push fix-gcc
+check "a pull-only token cannot push" 1
+err_has "the refusal says access denied" "access denied"
+# a mount across repositories needs a token of two scopes, each its own parameter
+GOTC_HOME=$A_HOME
+tok_config gotc-mirror
+printf 'oci_mount_from = gotc\n' >>"$GOTC_CONFIG"
+export GOTC_OCI_USERNAME=gotc GOTC_OCI_PASSWORD=s3cret
+tok_mark
+g -v push fix-gcc
+check "push with mounts through token auth" 0
+err_has "layers are mounted through token auth" "mounted from gotc"
+tok_lines gotc 200 | grep -q ' repository:gotc-mirror:pull,push repository:gotc:pull$' &&
+	ok "a mount asks for both scopes" || notok "mount scopes" "$(cat "$R/token.log")"
+# a wrong password: the token server refuses, install falls back to the mirror
+fresh
+tok_config gotc "$PORT"
+export GOTC_OCI_PASSWORD=wrong
+g install fix-gcc
+check "a refused token request falls back to the mirror" 0
+[ "$(grep -c 'OCI registry unavailable' "$T/err")" = 1 ] && ok "one warning when the token is refused" ||
+	notok "one warning when the token is refused" "$(cat "$T/err")"
+err_has "the warning names the token request" "token request: HTTP 401"
+unset GOTC_OCI_USERNAME GOTC_OCI_PASSWORD
+stop_token
+echo "# the bearer-token cases: $(secs "$t_tok" "$(now)") s"
 
 # --- registry down: falls back to the mirror with one warning
 stop_registry

@@ -1,6 +1,6 @@
 /* test_oci.c - the JSON side of OCI store entries (oci_json.c): image
  * manifests written and read back, manifests refused, docker config.json
- * auths, token answers.  The registry side runs against a real registry in
+ * auths, token answers, token scopes.  The registry side runs against a real registry in
  * tests/e2e/oci.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "oci.h"
+#include "util.h"
 
 #define HEX64 "abe1c7f00e4d5c9e83ffa962258893dbaec2ea8d9725c2fb3a402bf811d2715e"
 #define KEY64 "fa5b1bf15dcb57fb78bf506188c93a36e099d53e84a078c0627915c2c857331e"
@@ -101,6 +102,29 @@ static void test_token(void **state)
 	assert_null(oci_token_parse("nope", 4));
 }
 
+/* Token scopes: one per resource, the union of the actions asked for. */
+static void test_scopes(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	assert_int_equal(oci_scope_merge(&v, "repository:gotc:pull"), 0);
+	assert_int_equal(oci_scope_merge(&v, NULL), 0);
+	assert_int_equal(oci_scope_merge(&v, "repository:gotc:pull,push"), 0);
+	assert_int_equal(oci_scope_merge(&v, "repository:gotc-mirror:pull,push repository:gotc:pull"), 0);
+	assert_int_equal(oci_scope_merge(&v, "repository:127.0.0.1:5000/x:push  repository:gotc:delete"), 0);
+	assert_int_equal(oci_scope_merge(&v, "repository:127.0.0.1:5000/x:pull registry:catalog:*"), 0);
+	assert_int_equal(oci_scope_merge(&v, "odd odd repository:gotc: repository:gotc repository:gotc"), 0);
+	assert_non_null(v);
+	assert_string_equal(v[0], "repository:gotc:pull,push,delete");
+	assert_string_equal(v[1], "repository:gotc-mirror:pull,push");
+	assert_string_equal(v[2], "repository:127.0.0.1:5000/x:push,pull");
+	assert_string_equal(v[3], "registry:catalog:*");
+	assert_string_equal(v[4], "odd");
+	assert_string_equal(v[5], "repository:gotc");
+	assert_null(v[6]);
+	strv_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +132,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_docker_auth),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_scopes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
