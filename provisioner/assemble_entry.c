@@ -96,7 +96,7 @@ static long follow_read(void *ctx, void *buf, size_t len)
 		usleep(5000);
 	}
 	f->stale = true;
-	return -1;
+	return -ESTALE;
 }
 
 /* Read what the unpacker left, then compare the digest. */
@@ -193,8 +193,8 @@ int run_logged(gotc_t *h, const char *log, char *const argv[], int (*prep)(gotc_
 		if (errno != EINTR)
 			return gotc_fail(h, -errno, "waitpid: %s", strerror(errno));
 	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (code)
-		read_file(log, text, NULL);
+	if (code && read_file(log, text, NULL) < 0)
+		*text = NULL; /* no log to show: the caller gives the status alone */
 	return code;
 }
 

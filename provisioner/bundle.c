@@ -137,8 +137,8 @@ static long bundle_read(void *ctx, void *buf, size_t len)
 	do
 		n = pread(r->fd, buf, len, (off_t)r->off);
 	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return -1; /* the file shrank or cannot be read */
+	if (n <= 0) /* the file shrank or cannot be read */
+		return n < 0 ? -errno : -EIO;
 	hasher_update(r->hs, buf, (size_t)n);
 	r->off += (uint64_t)n;
 	return (long)n;

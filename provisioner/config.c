@@ -292,18 +292,21 @@ static int place_check(gotc_t *h, const char *what, const char *how, const char 
 	return 0;
 }
 
-static void search_add(gotc_t *h, const char *dir)
+/* 0, or -ENOMEM (a search path missing a directory would find other files). */
+static int search_add(gotc_t *h, const char *dir)
 {
 	char *t = path_join(dir, "targets"), *r = path_join(dir, "recipes");
-	if ((t && is_dir(t)) || (r && is_dir(r))) {
+	int rc = t && r ? 0 : -ENOMEM;
+	if (!rc && (is_dir(t) || is_dir(r))) {
 		bool dup = false;
 		for (size_t i = 0; h->search && h->search[i]; i++)
 			dup |= strcmp(h->search[i], dir) == 0;
 		if (!dup)
-			strv_push(&h->search, dir);
+			rc = strv_push(&h->search, dir);
 	}
 	free(t);
 	free(r);
+	return rc;
 }
 
 int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
@@ -382,33 +385,37 @@ int gotc_init(gotc_t *h, const char *home_override, const char *exe_dir)
 	h->pid = (long)getpid();
 	/* Search path: GOTC_PATH, recipe repositories, the installed share dir,
 	 * the source tree. */
+	int oom = 0;
 	if ((e = getenv("GOTC_PATH")) && *e) {
 		char *copy = strdup(e), *save = NULL;
+		oom |= !copy;
 		for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save))
-			search_add(h, d);
+			oom |= search_add(h, d);
 		free(copy);
 	}
 	char **repos = h->home ? repo_search_dirs(h) : NULL;
 	for (size_t i = 0; repos && repos[i]; i++)
-		search_add(h, repos[i]);
+		oom |= search_add(h, repos[i]);
 	strv_free(repos);
 	/* Installed: the share directory beside this program (PREFIX/bin/gotc or
 	 * PREFIX/libexec/gotc/gotc-core -> PREFIX/share/gotc), so an install is
 	 * relocatable; then the one configured at build time. */
 	char *rel = exe_dir ? install_relative(exe_dir, "share/gotc") : NULL;
 	if (rel && is_dir(rel))
-		search_add(h, rel);
+		oom |= search_add(h, rel);
 	free(rel);
-	search_add(h, GOTC_DATADIR);
+	oom |= search_add(h, GOTC_DATADIR);
 	/* The source tree, when gotc runs from it (gotc at the top, the core in build/). */
 	for (int up = 0; exe_dir && up < 2; up++) {
 		char *dir = up ? path_dirname(exe_dir) : strdup(exe_dir);
 		char *marker = dir ? str_printf("%s/provisioner/gotc.h", dir) : NULL;
 		if (marker && is_file(marker))
-			search_add(h, dir);
+			oom |= search_add(h, dir);
 		free(marker);
 		free(dir);
 	}
+	if (oom)
+		GOTO_ERR(h, rc, -ENOMEM, out, "out of memory building the search path");
 	if (!h->home || !h->cache) {
 		rc = no_home(h);
 		goto out;

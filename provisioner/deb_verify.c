@@ -99,8 +99,11 @@ int deb_verify_inrelease(gotc_t *h, const char *inrelease, const char *keyring, 
 			rc = gotc_fail(h, -errno, "waitpid: %s", strerror(errno));
 			goto out;
 		}
-	read_file(status, &st, NULL);
-	read_file(log, &logtext, NULL);
+	/* without gpgv's status or log the reason below is the generic one */
+	if (read_file(status, &st, NULL) < 0)
+		st = NULL;
+	if (read_file(log, &logtext, NULL) < 0)
+		logtext = NULL;
 	const char *s = st ? st : "";
 	const char *why = status_line(s, "EXPKEYSIG")    ? "the signing key has expired"
 			  : status_line(s, "REVKEYSIG")  ? "the signing key was revoked"

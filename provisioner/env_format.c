@@ -1,5 +1,6 @@
 /* env_format.c - one environment, seven file formats, every value quoted so
  * nothing in it is ever executed or expanded. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,12 +57,12 @@ static void quote_json(struct buf *b, const char *s)
 /* A meson machine-file string, exactly as meson 1.0 reads it back: '...'
  * (it does not decode \' in machine files) or a raw '''...''' string when
  * the value holds a quote.  Newlines and backslashes do not survive meson's
- * machine-file reader, nor a quote at either end: returns -1 for those. */
+ * machine-file reader, nor a quote at either end: returns -EINVAL for those. */
 static int quote_meson(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 	if (strpbrk(s, "\n\\"))
-		return -1;
+		return -EINVAL;
 	if (!strchr(s, '\'')) {
 		buf_putc(b, '\'');
 		buf_puts(b, s);
@@ -69,7 +70,7 @@ static int quote_meson(struct buf *b, const char *s)
 		return 0;
 	}
 	if (s[0] == '\'' || s[n - 1] == '\'' || strstr(s, "\'\'\'"))
-		return -1;
+		return -EINVAL;
 	buf_puts(b, "\'\'\'");
 	buf_puts(b, s);
 	buf_puts(b, "\'\'\'");

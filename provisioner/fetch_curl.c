@@ -116,12 +116,10 @@ static int body_begins(struct xfer *x)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	if (x->got && code != 206 && (x->err = restart(x)) < 0)
-		return -1;
+		return x->err;
 	uint64_t len = cl >= 0 ? x->got + (uint64_t)cl : 0;
-	if (len > x->cap) {
-		x->err = GOTC_ESIZE;
-		return -1;
-	}
+	if (len > x->cap)
+		return x->err = GOTC_ESIZE;
 	x->total = x->req->size ? x->req->size : len;
 	return 0;
 }

@@ -77,14 +77,14 @@ static int tokens(char *line, char **tok)
 		if (!*p || (p[0] == '/' && p[1] == '/'))
 			return n;
 		if (n == MAXTOK)
-			return -1;
+			return -EINVAL;
 		tok[n++] = p;
 		if (*p == '"' || *p == '`') {
 			char q = *p++;
 			while (*p && *p != q)
 				p += (q == '"' && *p == '\\' && p[1]) ? 2 : 1;
 			if (!*p)
-				return -1;
+				return -EINVAL;
 			p++;
 		} else if (*p == '(' || *p == ')') {
 			p++;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util_err.h"
+
 #define GOTC_VERSION "0.1.0"
 
 enum gotc_err {

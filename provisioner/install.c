@@ -425,8 +425,10 @@ int install_plans_locked(gotc_t *h, struct plan *plans, size_t n)
 	/* GOCACHE lives here when the home is writable by the user of the env
 	 * (env_format.c falls back to the user's cache otherwise). */
 	char *gc = store_path(h, "gocache");
-	if (gc)
-		mkdir_p(gc, 0755);
+	int gce = gc ? mkdir_p(gc, 0755) : -ENOMEM;
+	if (gce < 0)
+		gotc_info(h, "no GOCACHE directory in the home (%s): the env uses the user's cache",
+			  strerror(-gce));
 	free(gc);
 	/* Entries a configured registry has come from there (verified). */
 	if ((rc = oci_pull_entries(h, plans, n)))

@@ -40,7 +40,8 @@ static void render_artifacts(gotc_t *h, const struct plan *plans, size_t n, stru
 				const char *d = digest_of(art->src);
 				if (strv_has(*seen, d))
 					continue;
-				strv_push(seen, d);
+				if (strv_push(seen, d))
+					b->oom = 1; /* the writer fails with ENOMEM */
 				struct stat st;
 				uint64_t size = art->src->size;
 				if (!size && stat(art->cache_path, &st) == 0)
@@ -59,7 +60,8 @@ static void render_artifacts(gotc_t *h, const struct plan *plans, size_t n, stru
 						for (size_t a2 = 0; a2 < e->narts; a2++)
 							if (strcmp(digest_of(e->arts[a2].src), d) == 0 &&
 							    !strv_has(names, e->name)) {
-								strv_push(&names, e->name);
+								if (strv_push(&names, e->name))
+									b->oom = 1;
 								buf_printf(b, " %s", e->name);
 							}
 					}
@@ -121,11 +123,12 @@ int lock_render(gotc_t *h, char *const *names, size_t n, struct buf *b)
 			if (!r)
 				continue;
 			char *id = str_printf("%s/%s", recipe_kind_names[r->kind], r->name);
-			if (id && !strv_has(seen, id)) {
-				strv_push(&seen, id);
+			bool fresh = id && !strv_has(seen, id);
+			if (!id || (fresh && strv_push(&seen, id)))
+				b->oom = 1; /* the writer fails with ENOMEM */
+			else if (fresh)
 				buf_printf(b, "\n[recipe %s]\nfile = %s\nsha256 = %s\n", id,
 					   lock_rel_path(h, r->path), r->hash);
-			}
 			free(id);
 		}
 	render_artifacts(h, plans, np, b, &seen);

@@ -10,6 +10,7 @@
  * and no keyring but Debian's archive keyring.  Host names are not looked
  * at. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static bool debian_suite(const char *s)
 }
 
 /* 1: apt's Release file of uri/suite says Origin: Debian; 0: another origin;
- * -1: no such file. */
+ * -ENOENT: no such file. */
 static int release_origin(const char *root, const char *uri, const char *suite)
 {
 	const char *p = strstr(uri, "://");
@@ -68,7 +69,7 @@ static int release_origin(const char *root, const char *uri, const char *suite)
 		buf_putc(&name, *p == '/' ? '_' : *p);
 	while (name.len && name.s[name.len - 1] == '_')
 		name.s[--name.len] = '\0';
-	int rc = -1;
+	int rc = -ENOENT;
 	static const char *const kinds[] = {"InRelease", "Release", NULL};
 	for (size_t k = 0; kinds[k] && rc < 0 && name.s; k++) {
 		char *path = str_printf("%s/var/lib/apt/lists/%s_dists_%s_%s", root, name.s, suite, kinds[k]);
@@ -305,7 +306,7 @@ out:
 		free(*uri);
 		free(*origin);
 		*uri = *origin = NULL;
-		return -12;
+		return -ENOMEM;
 	}
-	return found ? 0 : -2;
+	return found ? 0 : -ENOENT;
 }

@@ -241,8 +241,11 @@ int instance_pick_go(gotc_t *h, const char *origin, bool strict, const struct ta
 				recipe_free(r);
 				continue;
 			}
-			if (!strv_has(versions, r->version))
-				strv_push(&versions, r->version);
+			if (!strv_has(versions, r->version) && strv_push(&versions, r->version)) {
+				recipe_free(r);
+				rc = gotc_fail(h, -ENOMEM, "out of memory");
+				break;
+			}
 			source_origin(r, o, sizeof(o));
 			bool same = strcmp(o, deforig) == 0;
 			if (!go_matches(r->version, want) ||

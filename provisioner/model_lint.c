@@ -14,7 +14,7 @@ static int file_kind(const char *path, int *kind)
 	char *parent = dir ? path_dirname(dir) : NULL;
 	const char *d = dir ? path_basename(dir) : "";
 	const char *pd = parent ? path_basename(parent) : "";
-	int rc = -1;
+	int rc = -EINVAL;
 	if (strcmp(d, "targets") == 0) {
 		*kind = -1;
 		rc = 0;

@@ -121,9 +121,9 @@ static int item_of(const struct plan *p, const struct entry *e, const struct art
 		free(arch);
 		it->purl = b.oom ? (buf_free(&b), NULL) : buf_steal(&b);
 		if (!it->purl)
-			return -1;
+			return -ENOMEM;
 	}
-	return it->name && it->version && it->url && it->digest ? 0 : -1;
+	return it->name && it->version && it->url && it->digest ? 0 : -ENOMEM;
 }
 
 static void item_free(struct item *it)

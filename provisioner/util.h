@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "util_err.h"
+
 /* Growable byte buffer; s is always NUL-terminated when len > 0 or after buf_init. */
 struct buf {
 	char *s;
@@ -37,7 +39,8 @@ char *url_redact(const char *url);
 /* Split on spaces/tabs into a NULL-terminated vector (caller frees with strv_free). */
 char **strv_split(const char *s);
 size_t strv_len(char *const *v);
-int strv_push(char ***v, const char *s);
+/* 0 or -ENOMEM. */
+int strv_push(char ***v, const char *s) GOTC_MUST_USE;
 bool strv_has(char *const *v, const char *s);
 void strv_free(char **v);
 /* Levenshtein distance, for "did you mean". */
@@ -62,17 +65,17 @@ bool deb_name_valid(const char *s);
 char *packages_canonical(const char *list);
 
 /* Files. All return 0 or -errno. */
-int mkdir_p(const char *path, mode_t mode);
+int mkdir_p(const char *path, mode_t mode) GOTC_MUST_USE;
 int rm_rf(const char *path);
-int read_file(const char *path, char **out, size_t *len);
+int read_file(const char *path, char **out, size_t *len) GOTC_MUST_USE;
 /* Open path for reading only if it is a regular file: O_NONBLOCK, so a FIFO
  * never blocks, then fstat.  The fd, or -errno / GOTC_ENOTREG. */
-int open_regular(const char *path);
-/* Write to path.tmp.PID, fsync, rename over path. */
+int open_regular(const char *path) GOTC_MUST_USE;
 /* Create PATH.XXXXXX exclusively (never following a link) with mode; the
  * open fd, or -errno; *tmp is its malloc'd name. */
-int file_create_tmp(const char *path, mode_t mode, char **tmp);
-int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+int file_create_tmp(const char *path, mode_t mode, char **tmp) GOTC_MUST_USE;
+/* Write to a file_create_tmp name, fsync, rename over path. */
+int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode) GOTC_MUST_USE;
 bool is_dir(const char *path);
 bool is_file(const char *path);
 char *path_join(const char *a, const char *b);
@@ -97,7 +100,7 @@ struct gotc;
 struct stat;
 typedef int (*tree_fn)(struct gotc *h, const char *rel, const char *full, const struct stat *st,
 		       void *ctx);
-int tree_walk(struct gotc *h, const char *root, int max_depth, tree_fn fn, void *ctx);
+int tree_walk(struct gotc *h, const char *root, int max_depth, tree_fn fn, void *ctx) GOTC_MUST_USE;
 
 /* Hashing (OpenSSL EVP behind this interface only). */
 enum hash_algo { HASH_SHA256, HASH_SHA512 };
@@ -109,7 +112,7 @@ void hasher_update(struct hasher *h, const void *p, size_t n);
 void hasher_final(struct hasher *h, char *out);
 void hasher_free(struct hasher *h);
 /* Hash a file: 0 or -errno. */
-int hash_file(const char *path, enum hash_algo algo, char *out);
+int hash_file(const char *path, enum hash_algo algo, char *out) GOTC_MUST_USE;
 void sha256_hex(const void *p, size_t n, char out[65]);
 /* Valid lowercase/uppercase hex of exactly n digits. */
 bool is_hex(const char *s, size_t n);

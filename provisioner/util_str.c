@@ -1,5 +1,6 @@
 /* util_str.c - strings, buffers, versions. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ void buf_free(struct buf *b)
 static int buf_grow(struct buf *b, size_t n)
 {
 	if (b->oom)
-		return -1;
+		return -ENOMEM;
 	if (b->len + n + 1 <= b->cap)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
@@ -32,7 +33,7 @@ static int buf_grow(struct buf *b, size_t n)
 	char *s = realloc(b->s, cap);
 	if (!s) {
 		b->oom = 1;
-		return -1;
+		return -ENOMEM;
 	}
 	b->s = s;
 	b->cap = cap;
@@ -128,11 +129,11 @@ int strv_push(char ***v, const char *s)
 	size_t n = strv_len(*v);
 	char **nv = realloc(*v, (n + 2) * sizeof(*nv));
 	if (!nv)
-		return -1;
+		return -ENOMEM;
 	*v = nv;
 	nv[n] = strdup(s);
 	nv[n + 1] = NULL;
-	return nv[n] ? 0 : -1;
+	return nv[n] ? 0 : -ENOMEM;
 }
 
 bool strv_has(char *const *v, const char *s)

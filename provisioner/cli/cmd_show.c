@@ -86,8 +86,10 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 				}
 				printf("\n  from %s\n", m->origin ? m->origin : "(built in)");
 			}
-			if (!dup)
-				strv_push(&seen, name);
+			if (!dup && strv_push(&seen, name)) {
+				strv_free(seen); /* out of memory: the other mirrors are left out */
+				seen = NULL;
+			}
 		}
 	strv_free(seen);
 	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];

@@ -29,8 +29,8 @@ static void item(void *ctx, const char *dir, uint64_t bytes, int rc)
 		fprintf(stderr, "gotc verify: %s\n", o->cli->h.errbuf);
 	else if (o->cli->verbose && !o->problems)
 		printf("ok       %s\n", dir);
-	if (o->problems || rc)
-		strv_push(&o->bad, dir);
+	if ((o->problems || rc) && strv_push(&o->bad, dir))
+		fprintf(stderr, "gotc verify: out of memory: the repair line may leave %s out\n", dir);
 	o->problems = 0;
 }
 

@@ -69,9 +69,9 @@ static void test_find_target(void **state)
 	char *r2 = str_printf("%s/repos/r2/trees/c2", root);
 	char *f;
 	h.search = calloc(1, sizeof(char *));
-	strv_push(&h.search, path_dir);
-	strv_push(&h.search, r1);
-	strv_push(&h.search, r2);
+	assert_int_equal(strv_push(&h.search, path_dir), 0);
+	assert_int_equal(strv_push(&h.search, r1), 0);
+	assert_int_equal(strv_push(&h.search, r2), 0);
 	f = str_printf("%s/targets/shared.ini", path_dir), touch(f), free(f);
 	f = str_printf("%s/targets/shared.ini", r1), touch(f), free(f);
 	f = str_printf("%s/targets/only2.ini", r2), touch(f), free(f);
