@@ -508,6 +508,7 @@ static void prepare(struct fetch *f, struct xfer *x)
 	}
 	x->want = r->sha256 ? r->sha256 : r->sha512;
 	x->algo = r->sha256 ? HASH_SHA256 : HASH_SHA512;
+	x->total = r->size; /* every event says the declared size, cache hits too */
 	if (r->unverified) {
 		x->want = NULL;
 		x->algo = HASH_SHA256;

@@ -30,6 +30,7 @@ struct item {
 	enum kind kind;
 	char name[96];
 	uint64_t now, total;
+	bool unsized; /* a source with no declared size: not in the plan's total */
 	double start;
 };
 
@@ -196,20 +197,23 @@ static void item_line(struct buf *b, const struct item *it, int width, int namem
 static void total_line(struct progress *p, struct buf *b, int width, double t)
 {
 	char line[512], pair[80], re[80];
-	uint64_t got = p->fetched + p->cached, unp = p->unpacked;
+	uint64_t got = p->fetched + p->cached, unp = p->unpacked, total = p->plan_bytes;
 	for (int i = 0; i < NITEMS; i++) {
 		if (!p->items[i].used)
 			continue;
-		if (p->items[i].kind == K_FETCH)
+		if (p->items[i].kind == K_FETCH) {
 			got += p->items[i].now;
-		else if (p->items[i].kind == K_UNPACK) {
+			/* an unsized source's bytes so far count on both sides, so the
+			 * total never runs behind what was fetched */
+			total += p->items[i].unsized ? p->items[i].now : 0;
+		} else if (p->items[i].kind == K_UNPACK) {
 			unp += p->items[i].now;
 		}
 	}
 	if (p->art_done < p->n_art) {
-		human_pair(pair, sizeof(pair), got, p->plan_bytes);
+		human_pair(pair, sizeof(pair), got, total);
 		/* the speed of the network alone, not of cache hits */
-		rate_eta(re, sizeof(re), got - p->cached, p->plan_bytes - p->cached,
+		rate_eta(re, sizeof(re), got - p->cached, total - p->cached,
 			 p->fetch_t0 ? t - p->fetch_t0 : 0);
 		snprintf(line, sizeof(line), "  total    %s %s  artifacts %d/%d  entries %d/%d", pair, re,
 			 p->art_done, p->n_art, p->ent_done, p->n_ent);
@@ -394,7 +398,7 @@ static void on_event(const struct gotc_event *ev, void *ctx)
 		if (!p->fetch_t0)
 			p->fetch_t0 = now_s();
 		if ((it = item_find(p, K_FETCH, name, true)))
-			it->total = ev->total;
+			it->total = ev->total, it->unsized = !ev->total;
 		if (!p->live)
 			say(p, "fetch %s <- %s", name, ev->url ? ev->url : "");
 		redraw(p, true);
@@ -413,6 +417,11 @@ static void on_event(const struct gotc_event *ev, void *ctx)
 		say(p, "retry %s (attempt %d): %s", name, ev->attempt, ev->msg ? ev->msg : "");
 		break;
 	case GOTC_EV_FETCH_DONE:
+		/* the plan's total holds declared sizes only: an unsized source
+		 * adds what it turned out to be (a cache hit has no start event) */
+		it = item_find(p, K_FETCH, name, false);
+		if (it ? it->unsized : !ev->total)
+			p->plan_bytes += ev->now;
 		item_drop(p, K_FETCH, name);
 		p->art_done++;
 		cli_human(a, sizeof(a), (double)ev->now);
