@@ -270,7 +270,7 @@ static void fmt_fish(const struct env *e, struct buf *b)
 
 static void fmt_json(const struct env *e, struct buf *b)
 {
-	buf_puts(b, "{\n  \"target\": ");
+	buf_printf(b, "{\n  \"schema\": \"gotc-env/%d\",\n  \"target\": ", GOTC_JSON_SCHEMA);
 	quote_json(b, e->target);
 	buf_puts(b, ",\n  \"path_prepend\": [");
 	for (size_t i = 0; e->path_prepend[i]; i++) {

@@ -218,6 +218,8 @@ static void cyclonedx(struct buf *b, const struct plan *p, const struct item *v,
 	buf_puts(b, "]}]\n}\n");
 }
 
+const char *const sbom_formats[] = {[SBOM_SPDX] = "spdx", [SBOM_CYCLONEDX] = "cyclonedx", NULL};
+
 int sbom_render(gotc_t *h, const char *instance, enum sbom_format f, long long now, struct buf *out)
 {
 	struct plan p;

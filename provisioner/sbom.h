@@ -10,6 +10,8 @@
 #include "util.h"
 
 enum sbom_format { SBOM_SPDX, SBOM_CYCLONEDX };
+/* Their names, by enum sbom_format, NULL-terminated. */
+extern const char *const sbom_formats[];
 
 /* Render instance's SBOM as SPDX 2.3 JSON or CycloneDX 1.5 JSON into out.
  * now: the creation time written (seconds since the epoch).  Errors:

@@ -9,6 +9,11 @@
 
 #include "util_err.h"
 
+/* Every --json document (and env --format=json) opens with
+ * "schema": "gotc-NAME/GOTC_JSON_SCHEMA"; a change of any shape bumps it.
+ * gotc(1) JSON OUTPUT lists the names and their fields. */
+#define GOTC_JSON_SCHEMA 1
+
 /* Growable byte buffer; s is always NUL-terminated when len > 0 or after buf_init. */
 struct buf {
 	char *s;

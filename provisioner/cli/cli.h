@@ -22,7 +22,13 @@ struct cli {
 	const char *argv0;
 	char *exe_dir;
 	void *progress; /* cli_progress state */
+	/* REPO/NAME to the installed instance that came from REPO: -1 with
+	 * *out malloc'd, else the exit status of the error printed.  Set by
+	 * gotc-core (cli_instance.c); the light front end leaves it NULL, and its
+	 * env and exec then answer CLI_HANDOFF: gotc-core takes the command. */
+	int (*repo_instance)(struct cli *cli, const char *cmd, const char *name, char **out);
 };
+#define CLI_HANDOFF (-2)
 
 struct cmd {
 	const char *name;
@@ -56,6 +62,12 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((fo
 /* The usage error for a path or REPO/NAME where an installed target's name
  * is wanted, naming the name to use (cli_usage.c). */
 int cli_not_a_name(const char *cmd, const char *arg);
+/* Whether arg reads REPO/NAME (one '/', no .ini, no leading '.' or '-'). */
+bool cli_repo_name_form(const char *arg);
+/* The instance env and exec use for name (REPO/NAME resolved, a path
+ * refused): -1 with *owned set when resolved (free it), else an exit
+ * status or CLI_HANDOFF. */
+int cli_env_name(struct cli *cli, const char *cmd, const char **name, char **owned);
 /* One policy for the global options (--home DIR, -v, -q): accepted before
  * the command and among its own options, up to "--" (exec: up to its
  * TARGET, since a command line follows).  cli_global_opt takes argv[*i] if
@@ -81,11 +93,20 @@ char *cli_hint_gotc(const struct cli *cli, const char *args);
 
 /* JSON string literal on f. */
 void json_str(FILE *f, const char *s);
+/* The opening of a --json document: {"schema": "gotc-NAME/N" (the caller
+ * goes on with ", \"key\": ..."). */
+void json_open(FILE *f, const char *name);
 
 /* Event rendering (cli_progress.c). */
 void cli_progress_init(struct cli *cli);
 /* Erase the live region before printing anything else on the terminal. */
 void cli_progress_clear(struct cli *cli);
+/* The same figures for install --json; false when it had nothing to do. */
+struct cli_stats {
+	double seconds;
+	uint64_t fetched, cached, stored; /* bytes */
+};
+bool cli_progress_stats(struct cli *cli, struct cli_stats *st);
 /* "in 25.9 s: 127 MiB fetched, 676 MiB in the store" for the install that
  * just ran; false when it had nothing to do. */
 bool cli_progress_summary(struct cli *cli, char *out, size_t n);
@@ -112,6 +133,8 @@ int cli_with_go(struct cli *cli, const struct cmd *c, const char *go, char **nam
  * (strv_free).  -1 if fine, else the exit status of the error printed (a
  * path: the name to use; not from that repository).  cli_instance.c */
 int cli_installed_names(struct cli *cli, const struct cmd *c, char **args, size_t n, char ***out);
+/* The same for one name, as struct cli's repo_instance (gotc-core). */
+int cli_repo_instance(struct cli *cli, const char *cmd, const char *name, char **out);
 /* The same with --with PKG,... (NULL: none) too: TARGET[@goVERSION]@with-PKG_PKG...
  * (the packages sorted, each once; an operand naming packages already is an
  * error). */

@@ -52,9 +52,20 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
 			fast = false; /* help text lives in the command table */
 	char *dir = exe_dir();
+	/* gotc-core gets argv as given, even after env or exec answered
+	 * CLI_HANDOFF (cli_strip_global compacts the array in place) */
+	char **given = fast ? malloc(((size_t)argc + 1) * sizeof(*given)) : NULL;
+	if (fast && !given) {
+		fprintf(stderr, "gotc: out of memory\n");
+		free(dir);
+		return EXIT_FAIL;
+	}
+	for (int k = 0; given && k <= argc; k++)
+		given[k] = argv[k];
 	int nc = argc - i;
 	int ux = fast ? cli_strip_global(&cli, &home, &nc, argv + i, strcmp(argv[i], "exec") == 0) : 0;
 	if (ux) {
+		free(given);
 		free(dir);
 		return ux;
 	}
@@ -71,12 +82,16 @@ int main(int argc, char **argv)
 							 : cmd_exec(&cli, nc, argv + i);
 		}
 		gotc_free(&cli.h);
-		free(dir);
-		if (fflush(stdout) != 0) {
-			fprintf(stderr, "gotc: write error on standard output: %s\n", strerror(errno));
-			return EXIT_FAIL;
+		if (ex != CLI_HANDOFF) {
+			free(given);
+			free(dir);
+			if (fflush(stdout) != 0) {
+				fprintf(stderr, "gotc: write error on standard output: %s\n", strerror(errno));
+				return EXIT_FAIL;
+			}
+			return ex;
 		}
-		return ex;
+		argv = given; /* REPO/NAME: the full program resolves it */
 	}
 	char *core = core_path(dir);
 	free(dir);
@@ -88,5 +103,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "gotc: cannot run %s: %s (is gotc installed completely? make install)\n", core,
 		strerror(errno));
 	free(core);
+	free(given);
 	return EXIT_FAIL;
 }

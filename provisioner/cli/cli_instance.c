@@ -46,6 +46,19 @@ int cli_installed_names(struct cli *cli, const struct cmd *c, char **args, size_
 	return -1;
 }
 
+int cli_repo_instance(struct cli *cli, const char *cmd, const char *name, char **out)
+{
+	char *args[] = {(char *)name, NULL}, **v = NULL;
+	const struct cmd *c = cli_find(cmd);
+	int ex = c ? cli_installed_names(cli, c, args, 1, &v) : EXIT_FAIL;
+	if (ex < 0) {
+		*out = v[0];
+		v[0] = NULL;
+		strv_free(v);
+	}
+	return ex;
+}
+
 /* One operand as the instance --go/--with ask for (malloc'd in *out); -1 if
  * fine, else the exit status of the error printed. */
 static int one(struct cli *cli, const struct cmd *c, const char *go, const char *with, const char *name,

@@ -19,13 +19,14 @@ const struct cmd cli_commands[] = {
 	 "  -l, --long    each target's description too, on the line below it\n"
 	 "  --json        machine-readable output (with go, compiler and installed)\n", CMD_ARGS_NONE},
 	{"show", "print a target's resolved plan and the env it will emit", cmd_show,
-	 "[--installed] [--go VERSION] TARGET\n"
+	 "[--installed] [--go VERSION] [--json] TARGET\n"
 	 "  TARGET        a target name from 'gotc targets', or a path to a .ini file;\n"
 	 "                TARGET@goVERSION names an instance with that Go\n"
 	 "  --go VERSION  show TARGET@goVERSION: the newest pinned Go 1.24.x for 1.24,\n"
 	 "                exactly 1.24.4 for 1.24.4; an unknown version lists the pinned ones\n"
 	 "  --installed   the installed instance TARGET, from the files it was built\n"
-	 "                from (kept in its prefix), whatever the search path holds\n", CMD_ARGS_TARGETS},
+	 "                from (kept in its prefix), whatever the search path holds\n"
+	 "  --json        the plan as JSON (schema gotc-show/1, see gotc(1))\n", CMD_ARGS_TARGETS},
 	{"lint", "validate target and recipe files", cmd_lint,
 	 "[FILE|TARGET...]\n"
 	 "  FILE          target (targets/*.ini) or recipe (recipes/KIND/*.ini) files;\n"
@@ -34,7 +35,7 @@ const struct cmd cli_commands[] = {
 	 "                installed instance: that target and the recipes it composes\n", CMD_ARGS_TARGETS},
 	{"install", "download, verify, unpack and assemble targets", cmd_install,
 	 "[-j N] [--offline] [--go VERSION] [--with PKG,...] [--reinstall] [--warm]\n"
-	 "       TARGET...\n"
+	 "       [--json] TARGET...\n"
 	 "       gotc install [-j N] [--offline]     (in a project: its targets)\n"
 	 "       gotc install --locked FILE [TARGET...]\n"
 	 "       gotc install --from-bundle FILE [TARGET...]\n"
@@ -54,7 +55,9 @@ const struct cmd cli_commands[] = {
 	 "  --from-bundle FILE  install from a bundle with no network; every store\n"
 	 "                entry is verified against its manifest first\n"
 	 "  --warm        then build each target's standard library into its GOCACHE\n"
-	 "                (go build std), so that the first go build need not\n", CMD_ARGS_TARGETS},
+	 "                (go build std), so that the first go build need not build it\n"
+	 "  --json        then print what was installed as JSON on stdout (schema\n"
+	 "                gotc-install/1, see gotc(1))\n", CMD_ARGS_TARGETS},
 	{"lock", "pin targets' files, artifacts and store entries in a lockfile", cmd_lock,
 	 "[-o FILE] [--offline] [--go VERSION] TARGET...\n"
 	 "       gotc lock [-o FILE] [--offline]     (in a project: its targets)\n"
@@ -274,6 +277,11 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void json_open(FILE *f, const char *name)
+{
+	fprintf(f, "{\"schema\": \"gotc-%s/%d\"", name, GOTC_JSON_SCHEMA);
+}
+
 /* "no command NAME", with the nearest command name. */
 static int no_command(const char *who, const char *name, const char *see)
 {
@@ -330,6 +338,7 @@ int main(int argc, char **argv)
 		return install_worker_main();
 	memset(&cli, 0, sizeof(cli));
 	cli.argv0 = argv[0];
+	cli.repo_instance = cli_repo_instance;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "+vqh", opts, NULL)) != -1) {
 		switch (o) {

@@ -595,6 +595,17 @@ bool cli_progress_summary(struct cli *cli, char *out, size_t n)
 	return true;
 }
 
+bool cli_progress_stats(struct cli *cli, struct cli_stats *st)
+{
+	struct progress *p = cli->progress;
+	memset(st, 0, sizeof(*st));
+	if (!p || !p->planned || (!p->n_art && !p->n_ent))
+		return false;
+	*st = (struct cli_stats){.seconds = now_s() - p->t0, .fetched = p->fetched,
+				 .cached = p->cached, .stored = p->stored};
+	return true;
+}
+
 void cli_progress_done(struct cli *cli)
 {
 	cli_progress_clear(cli);

@@ -46,6 +46,30 @@ int cli_not_a_name(const char *cmd, const char *arg)
 				     arg, cmd, (int)n, base);
 }
 
+bool cli_repo_name_form(const char *a)
+{
+	const char *slash = strchr(a, '/');
+	size_t n = strlen(a);
+	return slash && slash != a && slash[1] && !strchr(slash + 1, '/') && a[0] != '.' &&
+	       a[0] != '-' && !(n > 4 && strcmp(a + n - 4, ".ini") == 0);
+}
+
+int cli_env_name(struct cli *cli, const char *cmd, const char **name, char **owned)
+{
+	*owned = NULL;
+	if (cli_repo_name_form(*name)) {
+		if (!cli->repo_instance)
+			return CLI_HANDOFF;
+		int ex = cli->repo_instance(cli, cmd, *name, owned);
+		if (ex < 0)
+			*name = *owned;
+		return ex;
+	}
+	if (strchr(*name, '/') || (*name)[0] == '.')
+		return cli_not_a_name(cmd, *name);
+	return -1;
+}
+
 int cli_global_opt(struct cli *cli, const char **home, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];

@@ -90,7 +90,8 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, rc);
 	size_t files_failed = 0, checks_failed = 0;
 	if (json) {
-		printf("{\"target\": ");
+		json_open(stdout, "check");
+		printf(", \"target\": ");
 		json_str(stdout, t->name);
 		printf(", \"sysroot\": ");
 		if (sysroot)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "env.h"
+#include "sbom.h"
 #include "store.h"
 #include "util.h"
 
@@ -16,6 +18,20 @@
 static const char *const global_valued[] = {"--home", NULL};
 static const char *const global_flags[] = {"-v", "--verbose", "-q", "--quiet", "--version",
 					   "-h", "--help", NULL};
+
+/* The values of a command's --format (the core's own tables). */
+static const struct {
+	const char *cmd;
+	const char *const *values;
+} format_values[] = {{"env", env_formats}, {"sbom", sbom_formats}};
+
+static const char *const *formats_of(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(format_values) / sizeof(format_values[0]); i++)
+		if (strcmp(format_values[i].cmd, cmd) == 0)
+			return format_values[i].values;
+	return NULL;
+}
 
 struct opts {
 	char **all;    /* every option of the command, with --help */
@@ -127,7 +143,8 @@ static void globals(FILE *f, bool valued_only)
 }
 
 /* bash and zsh: one case line a command, setting o (its options), v (those
- * taking a value), k (what its operands are) and one (only the first is) */
+ * taking a value), f (the values of its --format), k (what its operands are)
+ * and one (only the first is) */
 static int case_lines(FILE *f)
 {
 	fprintf(f, "\tcase $cmd in\n");
@@ -141,6 +158,8 @@ static int case_lines(FILE *f)
 		words(f, o.all);
 		fprintf(f, "\"; v=\"");
 		words(f, o.valued);
+		fprintf(f, "\"; f=\"");
+		words(f, (char *const *)formats_of(c->name));
 		fprintf(f, "\"; k=%s; one=%s ;;\n", kind_name(c->args), c->args & CMD_ARGS_ONE ? "1" : "");
 		opts_free(&o);
 	}
@@ -159,7 +178,7 @@ static int gen_bash(FILE *f)
 		   "# ~/.local/share/bash-completion/completions/gotc\n"
 		   "_gotc() {\n"
 		   "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-		   "\tlocal i=1 cmd= home= o= v= k= one= nops=0\n"
+		   "\tlocal i=1 cmd= home= o= v= f= k= one= nops=0\n"
 		   "\twhile ((i < COMP_CWORD)); do\n"
 		   "\t\tcase ${COMP_WORDS[i]} in\n"
 		   "\t\t--home) home=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
@@ -180,8 +199,18 @@ static int gen_bash(FILE *f)
 		   "\tfi\n");
 	if (case_lines(f))
 		return -1;
-	fprintf(f, "\tfor ((i++; i < COMP_CWORD; i++)); do\n"
+	/* --format's values: "--format=VALUE" is one word, or three when '=' is
+	 * in COMP_WORDBREAKS (then readline completes what follows the '=') */
+	fprintf(f, "\tif [[ -n $f ]]; then\n"
+		   "\t\tif [[ $cur == --format=* ]]; then COMPREPLY=($(compgen -P --format= -W \"$f\" -- \"${cur#--format=}\")); return\n"
+		   "\t\telif [[ $cur == = && $prev == --format ]]; then COMPREPLY=($(compgen -W \"$f\")); return\n"
+		   "\t\telif [[ $prev == --format || ($prev == = && ${COMP_WORDS[COMP_CWORD-2]} == --format) ]]; then\n"
+		   "\t\t\tCOMPREPLY=($(compgen -W \"$f\" -- \"$cur\")); return\n"
+		   "\t\tfi\n"
+		   "\tfi\n"
+		   "\tfor ((i++; i < COMP_CWORD; i++)); do\n"
 		   "\t\tcase \" $v --home \" in *\" ${COMP_WORDS[i]} \"*) ((i++)); continue ;; esac\n"
+		   "\t\t[[ ${COMP_WORDS[i]} == = ]] && { ((i++)); continue; }\n"
 		   "\t\t[[ ${COMP_WORDS[i]} == -* ]] || ((nops++))\n"
 		   "\tdone\n"
 		   "\tif [[ \" $v --home \" == *\" $prev \"* ]]; then COMPREPLY=($(compgen -f -- \"$cur\"))\n"
@@ -213,7 +242,7 @@ static int gen_zsh(FILE *f)
 		   "# _gotc in a directory on $fpath\n"
 		   "_gotc() {\n"
 		   "\tlocal cur=${words[CURRENT]} prev=${words[CURRENT-1]}\n"
-		   "\tlocal i=2 cmd= home= o= v= k= one= nops=0\n"
+		   "\tlocal i=2 cmd= home= o= v= f= k= one= nops=0\n"
 		   "\twhile ((i < CURRENT)); do\n"
 		   "\t\tcase ${words[i]} in\n"
 		   "\t\t--home) home=${words[i+1]}; ((i++)) ;;\n"
@@ -244,7 +273,10 @@ static int gen_zsh(FILE *f)
 		   "\tfi\n");
 	if (case_lines(f))
 		return -1;
-	fprintf(f, "\tfor ((i++; i < CURRENT; i++)); do\n"
+	fprintf(f, "\tif [[ -n $f && $cur == --format=* ]]; then compadd -- ${${=f}/#/--format=}; return\n"
+		   "\telif [[ -n $f && $prev == --format ]]; then compadd -- ${=f}; return\n"
+		   "\tfi\n"
+		   "\tfor ((i++; i < CURRENT; i++)); do\n"
 		   "\t\tcase \" $v --home \" in *\" ${words[i]} \"*) ((i++)); continue ;; esac\n"
 		   "\t\t[[ ${words[i]} == -* ]] || ((nops++))\n"
 		   "\tdone\n"
@@ -285,7 +317,8 @@ static void fish_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static void fish_opt(FILE *f, const char *cond, const char *opt, bool valued)
+static void fish_opt(FILE *f, const char *cond, const char *opt, bool valued,
+		     const char *const *values)
 {
 	fprintf(f, "complete -c gotc -n %s", cond);
 	if (opt[1] == '-') {
@@ -293,6 +326,12 @@ static void fish_opt(FILE *f, const char *cond, const char *opt, bool valued)
 		fprintf(f, " -l %.*s", (int)(opt[n - 1] == '=' ? n - 3 : n - 2), opt + 2);
 	} else {
 		fprintf(f, " -s %s", opt + 1);
+	}
+	if (values && strncmp(opt, "--format", 8) == 0) {
+		fprintf(f, " -x -a '");
+		words(f, (char *const *)values);
+		fprintf(f, "'\n");
+		return;
 	}
 	fprintf(f, "%s\n", valued || opt[strlen(opt) - 1] == '=' ? " -r -F" : "");
 }
@@ -337,7 +376,7 @@ static int gen_fish(FILE *f)
 		   "complete -c gotc -f\n"
 		   "complete -c gotc -n 'not __gotc_cmd' -l home -r -F -a '(__fish_complete_directories)'\n");
 	for (size_t i = 0; global_flags[i]; i++)
-		fish_opt(f, "'not __gotc_cmd'", global_flags[i], false);
+		fish_opt(f, "'not __gotc_cmd'", global_flags[i], false, NULL);
 	for (const struct cmd *c = cli_commands; c->name; c++) {
 		fprintf(f, "complete -c gotc -n 'not __gotc_cmd' -a %s -d ", c->name);
 		fish_quote(f, c->summary);
@@ -358,7 +397,7 @@ static int gen_fish(FILE *f)
 			return -1;
 		}
 		for (size_t i = 0; o.all[i]; i++)
-			fish_opt(f, cond, o.all[i], has(o.valued, o.all[i]));
+			fish_opt(f, cond, o.all[i], has(o.valued, o.all[i]), formats_of(c->name));
 		/* the operands after the first, when args says ONE: files */
 		const char *k = kind_name(c->args);
 		bool at_first = (c->args & CMD_ARGS_ONE) || !strcmp(k, "tools");

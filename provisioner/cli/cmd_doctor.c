@@ -563,7 +563,8 @@ static void print_table(const struct cli *cli, const struct doctor *d, bool json
 		skipped += d->rows[i].st == ST_SKIP;
 	}
 	if (json) {
-		printf("{\"target\": ");
+		json_open(stdout, "doctor");
+		printf(", \"target\": ");
 		json_str(stdout, d->t->name);
 		printf(", \"dir\": ");
 		if (keep)

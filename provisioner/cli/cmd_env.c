@@ -76,14 +76,15 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	if (ex >= 0)
 		return ex;
 	const char *name = pname ? pname : argv[optind];
-	if (strchr(name, '/') || name[0] == '.') {
-		ex = cli_not_a_name("env", name);
+	char *owned = NULL; /* REPO/NAME's instance */
+	if ((ex = cli_env_name(cli, "env", &name, &owned)) != -1) {
 		free(pname);
 		return ex;
 	}
 	char *path = str_printf("%s/targets/%s/%s", cli->h.home, name, file);
 	if (!path) {
 		fprintf(stderr, "gotc env: out of memory\n");
+		free(owned);
 		free(pname);
 		return EXIT_FAIL;
 	}
@@ -116,6 +117,7 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 		free(data);
 	}
 	free(path);
+	free(owned);
 	free(pname);
 	return ex;
 }

@@ -22,10 +22,8 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 }
 
 /* Run cmd in the env of the installed target (or instance) name. */
-static int run_in(struct cli *cli, const char *name, char **cmd)
+static int run_name(struct cli *cli, const char *name, char **cmd)
 {
-	if (strchr(name, '/') || name[0] == '.')
-		return cli_not_a_name("exec", name);
 	/* a module that needs a newer Go: refuse before running anything */
 	int rc = gomod_guard(&cli->h, name);
 	if (rc == GOTC_ERECIPE) {
@@ -42,6 +40,16 @@ static int run_in(struct cli *cli, const char *name, char **cmd)
 	execvp(cmd[0], cmd);
 	fprintf(stderr, "gotc exec: %s: %s\n", cmd[0], strerror(errno));
 	return errno == ENOENT ? 127 : 126;
+}
+
+static int run_in(struct cli *cli, const char *name, char **cmd)
+{
+	char *owned = NULL; /* REPO/NAME's instance */
+	int ex = cli_env_name(cli, "exec", &name, &owned);
+	if (ex == -1)
+		ex = run_name(cli, name, cmd);
+	free(owned);
+	return ex;
 }
 
 int cmd_exec(struct cli *cli, int argc, char **argv)

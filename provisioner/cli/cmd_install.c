@@ -9,6 +9,34 @@
 #include "lock.h"
 #include "util.h"
 
+/* install --json: gotc-install/1 (gotc(1) JSON OUTPUT) on stdout. */
+static void print_json(struct cli *cli, char *const *names)
+{
+	struct cli_stats st;
+	bool did = cli_progress_stats(cli, &st);
+	json_open(stdout, "install");
+	printf(", \"changed\": %s, \"seconds\": %.1f, \"fetched_bytes\": %llu, "
+	       "\"cached_bytes\": %llu, \"store_bytes\": %llu,\n \"instances\": [",
+	       did ? "true" : "false", st.seconds, (unsigned long long)st.fetched,
+	       (unsigned long long)st.cached, (unsigned long long)st.stored);
+	for (size_t i = 0; names && names[i]; i++) {
+		char *prefix = target_prefix_dir(&cli->h, names[i]);
+		char *link = target_link_path(&cli->h, names[i]);
+		char *envf = link ? str_printf("%s/env.sh", link) : NULL; /* as gotc env prints */
+		free(link);
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(stdout, names[i]);
+		printf(", \"prefix\": ");
+		json_str(stdout, prefix ? prefix : "");
+		printf(", \"env\": ");
+		json_str(stdout, envf ? envf : "");
+		putchar('}');
+		free(envf);
+		free(prefix);
+	}
+	printf("%s]}\n", names && names[0] ? "\n " : "");
+}
+
 int cmd_install(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -20,12 +48,13 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		{"with", required_argument, NULL, 'P'},
 		{"reinstall", no_argument, NULL, 'R'},
 		{"warm", no_argument, NULL, 'W'},
+		{"json", no_argument, NULL, 'J'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("install");
 	const char *locked = NULL, *bundle = NULL, *go = NULL, *with = NULL;
 	int o, ex;
-	bool warm = false;
+	bool warm = false, json = false;
 	optind = 0; /* reinitialize getopt: options may follow the operands */
 	while ((o = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
 		switch (o) {
@@ -40,6 +69,7 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 		case 'P': with = optarg; break;
 		case 'R': cli->h.reinstall = 1; break;
 		case 'W': warm = true; break;
+		case 'J': json = true; break;
 		default: return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -79,6 +109,8 @@ int cmd_install(struct cli *cli, int argc, char **argv)
 	/* the installed names (TARGET or its instance) */
 	for (size_t i = 0; warm && !rc && i < n; i++)
 		rc = install_warm(&cli->h, names && i < strv_len(names) ? names[i] : args[i]);
+	if (!rc && json)
+		print_json(cli, names ? names : args);
 	if (rc || cli->quiet) {
 		strv_free(names);
 		strv_free(args);

@@ -89,7 +89,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	cli->h.errbuf[0] = '\0';
 	const char *loaded = getenv("GOTC_TARGET");
 	if (json)
-		printf("{\"home\": "), json_str(stdout, cli->h.home), printf(",\n \"targets\": [");
+		json_open(stdout, "list"), printf(", \"home\": "), json_str(stdout, cli->h.home),
+			printf(",\n \"targets\": [");
 	else
 		printf("targets in %s:\n", cli->h.home);
 	if (!json && nt)

@@ -142,7 +142,7 @@ static int repo_list_run(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return cli_error(cli, rc);
 	if (json)
-		printf("[");
+		json_open(stdout, "repos"), printf(", \"repositories\": [");
 	for (size_t i = 0; i < n; i++) {
 		char *shown = url_redact(v[i].url); /* credentials are never shown */
 		if (json) {
@@ -167,7 +167,7 @@ static int repo_list_run(struct cli *cli, int argc, char **argv)
 		free(shown);
 	}
 	if (json)
-		printf("%s]\n", n ? "\n" : "");
+		printf("%s]}\n", n ? "\n" : "");
 	repo_info_free(v, n);
 	return EXIT_OK;
 }

@@ -27,12 +27,12 @@ int cmd_sbom(struct cli *cli, int argc, char **argv)
 		if (o == 'o') {
 			out = optarg;
 		} else if (o == 'F') {
-			if (strcmp(optarg, "spdx") == 0)
-				f = SBOM_SPDX;
-			else if (strcmp(optarg, "cyclonedx") == 0)
-				f = SBOM_CYCLONEDX;
-			else
+			size_t k = 0;
+			while (sbom_formats[k] && strcmp(optarg, sbom_formats[k]) != 0)
+				k++;
+			if (!sbom_formats[k])
 				return cli_usage_error(c, "--format %s: expected spdx or cyclonedx", optarg);
+			f = (enum sbom_format)k;
 		} else {
 			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}

@@ -2,26 +2,133 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "install.h"
 #include "env.h"
 #include "instance_record.h"
 #include "plan.h"
+#include "store.h"
 #include "util.h"
 
 static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot", "packages"};
+
+static void json_key(const char *key, const char *v)
+{
+	printf(", \"%s\": ", key);
+	v ? json_str(stdout, v) : (void)fputs("null", stdout);
+}
+
+static void json_urls(char *const *urls)
+{
+	printf(", \"urls\": [");
+	for (size_t k = 0; urls[k]; k++) {
+		char *shown = url_redact(urls[k]); /* credentials are never shown */
+		printf("%s", k ? ", " : "");
+		json_str(stdout, shown ? shown : "");
+		free(shown);
+	}
+	putchar(']');
+}
+
+/* gotc show --json: the plan as gotc-show/1 (gotc(1) JSON OUTPUT). */
+static void show_json(struct cli *cli, const struct plan *p, const char *instance,
+		      const char *prefix, const struct env *env)
+{
+	const struct target *t = p->rs.t;
+	json_open(stdout, "show");
+	json_key("target", t->name);
+	json_key("instance", instance);
+	json_key("path", t->path);
+	json_key("description", t->description);
+	json_key("arch", t->arch->name);
+	json_key("goarch", t->arch->goarch);
+	json_key("libc", t->libc_str);
+	json_key("libc_version", t->libc_version);
+	json_key("kernel", t->kernel);
+	json_key("cxx_stdlib", t->cxx_stdlib);
+	json_key("glibcxx", t->glibcxx);
+	json_key("cxxabi", t->cxxabi);
+	json_key("link", t->is_static ? "static" : "dynamic");
+	json_key("host_glibc", host_glibc_version());
+	printf(",\n \"mirrors\": [");
+	char **seen = calloc(1, sizeof(char *));
+	size_t nm = 0;
+	for (int i = 0; seen && i < p->nentries; i++)
+		for (size_t j = 0; j < p->entries[i].narts; j++) {
+			char name[128];
+			if (!url_mirror_name(p->entries[i].arts[j].src->url, name, sizeof(name)) ||
+			    strv_has(seen, name))
+				continue;
+			strv_push(&seen, name);
+			const struct gotc_mirror *m = gotc_mirror_find(&cli->h, name);
+			if (!m)
+				continue;
+			printf("%s\n  {\"name\": ", nm++ ? "," : "");
+			json_str(stdout, m->name);
+			json_urls(m->urls);
+			json_key("from", m->origin);
+			putchar('}');
+		}
+	strv_free(seen);
+	printf("],\n \"entries\": [");
+	for (int i = 0; i < p->nentries; i++) {
+		const struct entry *e = &p->entries[i];
+		printf("%s\n  {\"role\": \"%s\"", i ? "," : "", role_names[e->role]);
+		json_key("name", e->name);
+		json_key("key", e->key);
+		json_key("recipe", e->recipe->name);
+		json_key("version", e->recipe->version);
+		json_key("kernel_headers", e->kernel ? e->kernel->name : NULL);
+		json_key("host_glibc", e->role == ER_TOOLCHAIN ? e->recipe->host_glibc : NULL);
+		char *sub = str_printf("store/%s", e->name);
+		char *dir = sub ? store_path(&cli->h, sub) : NULL;
+		free(sub);
+		printf(", \"in_store\": %s, \"artifacts\": [", dir && access(dir, F_OK) == 0 ? "true" : "false");
+		free(dir);
+		for (size_t j = 0; j < e->narts; j++) {
+			const struct artifact *a = &e->arts[j];
+			printf("%s\n    {\"source\": ", j ? "," : "");
+			json_str(stdout, a->src->name);
+			printf(", \"kernel_headers\": %s", a->is_kernel ? "true" : "false");
+			json_urls(a->urls);
+			json_key(a->src->sha256 ? "sha256" : "sha512", a->src->sha256 ? a->src->sha256 : a->src->sha512);
+			if (a->src->size)
+				printf(", \"size\": %llu}", (unsigned long long)a->src->size);
+			else
+				printf(", \"size\": null}");
+		}
+		printf("%s]}", e->narts ? "\n  " : "");
+	}
+	printf("\n ]");
+	json_key("prefix", prefix);
+	printf(",\n \"env\": {");
+	for (size_t i = 0; env && i < env->n; i++) {
+		printf("%s\n  ", i ? "," : "");
+		json_str(stdout, env->v[i].name);
+		printf(": ");
+		json_str(stdout, env->v[i].value);
+	}
+	printf("%s},\n \"path_prepend\": [", env && env->n ? "\n " : "");
+	for (size_t i = 0; env && env->path_prepend[i]; i++) {
+		printf("%s", i ? ", " : "");
+		json_str(stdout, env->path_prepend[i]);
+	}
+	printf("]}\n");
+}
 
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"go", required_argument, NULL, 'G'},
 		{"installed", no_argument, NULL, 'I'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd *c = cli_find("show");
 	const char *go = NULL;
-	bool installed = false;
+	bool installed = false, json = false;
 	int o, ex;
 	optind = 0; /* options may follow the operand */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -29,6 +136,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 			go = optarg;
 		else if (o == 'I')
 			installed = true;
+		else if (o == 'j')
+			json = true;
 		else
 			return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
 	}
@@ -51,6 +160,20 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, rc);
 	}
 	const struct target *t = p.rs.t;
+	if (json) {
+		char *prefix = str_printf("%s/targets/%s", cli->h.home,
+					  installed && rec.instance ? rec.instance : t->name);
+		struct env env;
+		rc = prefix ? env_compute(&cli->h, &p, prefix, &env) : gotc_fail(&cli->h, -12, "out of memory");
+		if (!rc) {
+			show_json(cli, &p, installed ? rec.instance : NULL, prefix, &env);
+			env_free(&env);
+		}
+		free(prefix);
+		instance_record_clear(&rec);
+		plan_free(&p);
+		return cli_error(cli, rc);
+	}
 	printf("target %s (%s)\n  %s\n", t->name, t->path, t->description);
 	if (installed) {
 		printf("  installed as %s from %s", rec.instance,

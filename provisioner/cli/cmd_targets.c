@@ -119,7 +119,8 @@ int cmd_targets(struct cli *cli, int argc, char **argv)
 		return cli_error(cli, -12);
 	int ex = EXIT_OK;
 	if (json) {
-		printf("[");
+		json_open(stdout, "targets");
+		printf(", \"targets\": [");
 	} else {
 		const char *const head[7] = {"TARGET", "ARCH", "LIBC", "KERNEL", "GO", "COMPILER", "INSTALLED"};
 		row(head, NULL);
@@ -168,7 +169,7 @@ int cmd_targets(struct cli *cli, int argc, char **argv)
 		free(path);
 	}
 	if (json)
-		printf("\n]\n");
+		printf("\n]}\n");
 	strv_free(names);
 	return ex;
 }

@@ -16,10 +16,10 @@ for c in targets show lint install env exec which list remove gc verify check do
 done
 g help show
 check "help CMD" 0
-out_has "help show prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
+out_has "help show prints usage" "usage: gotc show [--installed] [--go VERSION] [--json] TARGET"
 g show --help
 check "CMD --help" 0
-out_has "show --help prints usage" "usage: gotc show [--installed] [--go VERSION] TARGET"
+out_has "show --help prints usage" "usage: gotc show [--installed] [--go VERSION] [--json] TARGET"
 g env --help
 check "env --help (front end hands help to the core)" 0
 out_has "env --help prints usage" "usage: gotc env [--check] [--format=FORMAT | --fish] [TARGET]"
@@ -73,7 +73,7 @@ check "exec without COMMAND" 2 "gotc exec: missing COMMAND after TARGET"
 
 g targets --json
 check "targets --json" 0
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n=[t["name"] for t in d]; assert "test-arm64" in n and "test-arm64-clang" in n, n' "$T/out" &&
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"] == "gotc-targets/1", d; n=[t["name"] for t in d["targets"]]; assert "test-arm64" in n and "test-arm64-clang" in n, n' "$T/out" &&
 	ok "targets --json parses and lists the fixtures" || notok "targets --json parses"
 g targets
 check "targets" 0
@@ -86,7 +86,7 @@ awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$T/out" && ok "targets fits 
 g targets --long
 out_has "targets --long lists descriptions" "    Test fleet: arm64, glibc 2.36"
 g targets --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=[t for t in d if t["name"] == "test-arm64"][0]; assert t["go"] and t["compiler"] and t["installed"] is False, t' "$T/out" &&
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=[t for t in d["targets"] if t["name"] == "test-arm64"][0]; assert t["go"] and t["compiler"] and t["installed"] is False, t' "$T/out" &&
 	ok "targets --json: go, compiler, installed" || notok "targets --json fields" "$(cat "$T/out")"
 
 g show test-arm64
@@ -98,6 +98,18 @@ out_has "show: sha256" "sha256 0123456789abcdef"
 out_has "show: env preview" "GOARCH='arm64'"
 out_has "show: GOTOOLCHAIN pinned" "GOTOOLCHAIN='local'"
 out_has "show: CGO_ENABLED" "CGO_ENABLED='1'"
+g show --json test-arm64
+python3 - "$T/out" <<'P' && ok "show --json: the plan, its mirrors and env" || notok "show --json" "$(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "gotc-show/1" and d["target"] == "test-arm64" and d["arch"] == "arm64", d
+assert [e["role"] for e in d["entries"]] == ["go", "toolchain", "sysroot"], d["entries"]
+go = d["entries"][0]
+assert go["name"].startswith("go-1.19.8-") and go["in_store"] is False and len(go["key"]) == 64, go
+a = go["artifacts"][0]
+assert a["urls"][0] == "https://mirror.invalid/a/go1.19.8.linux-amd64.tar.gz" and a["sha256"].startswith("0123456789abcdef"), a
+assert d["mirrors"][0]["name"] == "test" and d["env"]["GOARCH"] == "arm64" and d["env"]["GOTOOLCHAIN"] == "local", d
+P
 g show test-arm64-clang
 out_has "show: clang target uses cc/c++ wrappers" "/bin/cc'"
 # The same plan with another mirror configuration names the same store entries.

@@ -79,7 +79,7 @@ out_has "check: all four counted" "debian12-arm64: 4 files checked, 4 failed (4 
 fresh
 g check --json "$TA" "$GOTC_BIN" "$T/missing"
 check "check --json" 1
-if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=d["files"]; assert d["target"]=="debian12-arm64" and d["ok"] is False and d["sysroot"] is None; assert [c["check"] for c in f[0]["checks"]][:3]==["class","endian","machine"]; assert f[0]["checks"][2]["ok"] is False; assert f[1]["error"]=="No such file or directory" and f[1]["checks"]==[]' "$T/out"; then
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); f=d["files"]; assert d["schema"]=="gotc-check/1" and d["target"]=="debian12-arm64" and d["ok"] is False and d["sysroot"] is None; assert [c["check"] for c in f[0]["checks"]][:3]==["class","endian","machine"]; assert f[0]["checks"][2]["ok"] is False; assert f[1]["error"]=="No such file or directory" and f[1]["checks"]==[]' "$T/out"; then
 	ok "check --json: valid JSON with the checks"
 else
 	notok "check --json: valid JSON with the checks"

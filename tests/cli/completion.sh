@@ -60,6 +60,10 @@ gotc help doc|doctor
 gotc completion f|fish
 gotc which p|pkg-config
 gotc which cc |fix-gcc
+gotc env --format=js|--format=json
+gotc env --format=git|--format=github --format=github-path
+gotc env --format=json fix|fix-gcc
+gotc sbom --format cy|cyclonedx
 EOF
 
 # bash: the real function on COMP_WORDS

@@ -17,8 +17,20 @@ no_staging() {
 
 # --- cold install, env, wrappers
 fresh; mirror_config
-g install fix-gcc
+g install --json fix-gcc
 check "install cold" 0
+python3 - "$T/out" "$GOTC_HOME" <<'P' && ok "install --json: what was installed" || notok "install --json" "$(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "gotc-install/1" and d["changed"] is True, d
+assert d["fetched_bytes"] > 0 and d["store_bytes"] > 0 and d["seconds"] >= 0, d
+i = d["instances"]
+assert [x["name"] for x in i] == ["fix-gcc"] and i[0]["env"] == sys.argv[2] + "/targets/fix-gcc/env.sh", i
+assert i[0]["prefix"].startswith(sys.argv[2] + "/"), i
+P
+g -q install --json fix-gcc
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["changed"] is False and d["fetched_bytes"] == 0 and d["instances"][0]["name"] == "fix-gcc", d' "$T/out" &&
+	ok "install --json of an installed target: changed false (and -q keeps it)" || notok "install --json up to date" "$(cat "$T/out")"
 g env fix-gcc
 check "env prints a path" 0
 ENVF=$(cat "$T/out")
@@ -55,7 +67,7 @@ for f in sh fish json make github cmake meson; do
 	check "env --format=$f" 0
 done
 g env --format=json fix-gcc
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["env"]["HOSTILE"]=="$(touch PWNED) `touch PWNED2` '"'"'q'"'"' \"dq\"  two  spaces", d' "$T/out" 2>"$T/err" && ok "json env parses with the exact value" || notok "json env value"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="gotc-env/1"; assert d["env"]["HOSTILE"]=="$(touch PWNED) `touch PWNED2` '"'"'q'"'"' \"dq\"  two  spaces", d' "$T/out" 2>"$T/err" && ok "json env parses with the exact value" || notok "json env value"
 g env --format=yaml fix-gcc
 check "unknown format is a usage error" 2
 g env nosuch
@@ -92,7 +104,7 @@ grep -q '^  fix-gcc  *1\.19\.8  *gcc 12\.2\.0  *glibc 2\.36$' "$T/out" &&
 GOTC_TARGET=fix-clang g list
 out_has "list marks the target whose env is loaded" "* fix-clang"
 g list --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["targets"])==2 and len(d["entries"])==3; t=[t for t in d["targets"] if t["name"] == "fix-gcc"][0]; assert t["go"] == "1.19.8" and t["compiler"] == "gcc 12.2.0" and t["libc"] == "glibc 2.36" and t["loaded"] is False, t' "$T/out" && ok "list --json" || notok "list --json" "$(cat "$T/out")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"] == "gotc-list/1"; assert len(d["targets"])==2 and len(d["entries"])==3; t=[t for t in d["targets"] if t["name"] == "fix-gcc"][0]; assert t["go"] == "1.19.8" and t["compiler"] == "gcc 12.2.0" and t["libc"] == "glibc 2.36" and t["loaded"] is False, t' "$T/out" && ok "list --json" || notok "list --json" "$(cat "$T/out")"
 
 # --- verify, tamper, verify
 g verify

@@ -55,7 +55,7 @@ check "list" 0
 out_has "list: name, commit, ref, url" "$(printf '%-16s %.12s  %-12s %s' r1 "$C1" HEAD "$URL")"
 g repo list --json
 python3 -c 'import json,sys,os
-d=json.load(open(sys.argv[1])); r=d[0]
+d=json.load(open(sys.argv[1])); assert d["schema"] == "gotc-repos/1", d; d=d["repositories"]; r=d[0]
 assert len(d)==1 and r["name"]=="r1" and r["url"]==sys.argv[2] and r["ref"] is None, d
 assert r["commit"]==sys.argv[3] and os.path.isdir(r["dir"]+"/targets"), d' "$T/out" "$URL" "$C1" 2>"$T/err" &&
 	ok "list --json: name, url, ref, commit, dir" || notok "list --json" "$(cat "$T/err")"
@@ -175,7 +175,7 @@ g repo list
 check "list with no repositories" 0
 [ ! -s "$T/out" ] && ok "list prints nothing" || notok "list prints nothing"
 g repo list --json
-out_has "list --json with no repositories" "[]"
+out_has "list --json with no repositories" '{"schema": "gotc-repos/1", "repositories": []}'
 mkrepo r1
 g repo add r1 "$URL"
 g repo remove r1

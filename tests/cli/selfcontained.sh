@@ -191,6 +191,15 @@ check "image: exec in the bundle's home" 0
 env -i PATH=/usr/bin:/bin HOME="$T" GOTC_HOME="$H2" GOTC_CONFIG="$GOTC_CONFIG" "$TREE/gotc" show --installed ship-arm64@go1.22 >"$T/out" 2>"$T/err"
 rc=$?
 check "image: the bundle carries the instance's record" 0
+img env fleet/repo-arm64
+check "image: env REPO/TARGET" 0
+[ "$(cat "$T/out")" = "$GOTC_HOME/targets/repo-arm64/env.sh" ] && ok "image: env REPO/TARGET prints the instance's env file" ||
+	notok "image: env REPO/TARGET" "$(cat "$T/out")"
+img exec fleet/repo-arm64 -- sh -c 'echo "$GOTC_TARGET"'
+check "image: exec REPO/TARGET" 0
+out_has "image: exec REPO/TARGET runs in the instance's env" "repo-arm64"
+img env other/repo-arm64
+check "env REPO/TARGET of another repository" 1 "gotc env: installed target 'repo-arm64' did not come from repository other (it came from fleet)"
 img verify fleet/repo-arm64
 check "image: verify REPO/TARGET" 0
 err_has "image: verify REPO/TARGET checks that instance" "verify: 4 directories checked, 0 problems"

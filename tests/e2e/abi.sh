@@ -209,7 +209,7 @@ cp "$ROOT/build/gotc-core" "$IMG/build/gotc-core"
 cp "$ROOT/provisioner/gotc.h" "$IMG/provisioner/"
 env -u GOTC_PATH "$IMG/gotc" doctor --json debian12-arm64 >"$T/out" 2>"$T/err"
 rc=$?
-if [ "$rc" -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] is True and {"run-cgo","check-c++","gocache"} <= {c["check"] for c in d["checks"]}' "$T/out"; then
+if [ "$rc" -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"] == "gotc-doctor/1" and d["ok"] is True and {"run-cgo","check-c++","gocache"} <= {c["check"] for c in d["checks"]}' "$T/out"; then
 	ok "doctor --json, with no search path (from the installed record)"
 else
 	notok "doctor --json, with no search path" "$(cat "$T/err")"
