@@ -14,6 +14,23 @@
 
 static const char *const role_names[ER__COUNT] = {"go", "toolchain", "sysroot", "packages"};
 
+/* The names of the mirrors p's sources use, each once (NULL when out of
+ * memory: no mirror is shown). */
+static char **mirror_names(const struct plan *p)
+{
+	char **seen = calloc(1, sizeof(char *));
+	for (int i = 0; seen && i < p->nentries; i++)
+		for (size_t j = 0; seen && j < p->entries[i].narts; j++) {
+			char name[128];
+			if (url_mirror_name(p->entries[i].arts[j].src->url, name, sizeof(name)) &&
+			    !strv_has(seen, name) && strv_push(&seen, name)) {
+				strv_free(seen);
+				seen = NULL;
+			}
+		}
+	return seen;
+}
+
 static void json_key(const char *key, const char *v)
 {
 	printf(", \"%s\": ", key);
@@ -53,25 +70,19 @@ static void show_json(struct cli *cli, const struct plan *p, const char *instanc
 	json_key("link", t->is_static ? "static" : "dynamic");
 	json_key("host_glibc", host_glibc_version());
 	printf(",\n \"mirrors\": [");
-	char **seen = calloc(1, sizeof(char *));
+	char **mirrors = mirror_names(p);
 	size_t nm = 0;
-	for (int i = 0; seen && i < p->nentries; i++)
-		for (size_t j = 0; j < p->entries[i].narts; j++) {
-			char name[128];
-			if (!url_mirror_name(p->entries[i].arts[j].src->url, name, sizeof(name)) ||
-			    strv_has(seen, name))
-				continue;
-			strv_push(&seen, name);
-			const struct gotc_mirror *m = gotc_mirror_find(&cli->h, name);
-			if (!m)
-				continue;
-			printf("%s\n  {\"name\": ", nm++ ? "," : "");
-			json_str(stdout, m->name);
-			json_urls(m->urls);
-			json_key("from", m->origin);
-			putchar('}');
-		}
-	strv_free(seen);
+	for (size_t i = 0; mirrors && mirrors[i]; i++) {
+		const struct gotc_mirror *m = gotc_mirror_find(&cli->h, mirrors[i]);
+		if (!m)
+			continue;
+		printf("%s\n  {\"name\": ", nm++ ? "," : "");
+		json_str(stdout, m->name);
+		json_urls(m->urls);
+		json_key("from", m->origin);
+		putchar('}');
+	}
+	strv_free(mirrors);
 	printf("],\n \"entries\": [");
 	for (int i = 0; i < p->nentries; i++) {
 		const struct entry *e = &p->entries[i];
@@ -192,29 +203,20 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		printf(" CXXABI_%s", t->cxxabi);
 	printf(", link %s\n", t->is_static ? "static" : "dynamic");
 	/* the mirrors its sources use: which URL, and where it was set */
-	char **seen = calloc(1, sizeof(char *));
-	for (int i = 0; seen && i < p.nentries; i++)
-		for (size_t j = 0; j < p.entries[i].narts; j++) {
-			char name[128];
-			if (!url_mirror_name(p.entries[i].arts[j].src->url, name, sizeof(name)))
-				continue;
-			bool dup = strv_has(seen, name);
-			const struct gotc_mirror *m = dup ? NULL : gotc_mirror_find(&cli->h, name);
-			if (m) {
-				printf("mirror %s =", m->name);
-				for (size_t k = 0; m->urls[k]; k++) {
-					char *shown = url_redact(m->urls[k]);
-					printf(" %s", shown ? shown : "(out of memory)");
-					free(shown);
-				}
-				printf("\n  from %s\n", m->origin ? m->origin : "(built in)");
-			}
-			if (!dup && strv_push(&seen, name)) {
-				strv_free(seen); /* out of memory: the other mirrors are left out */
-				seen = NULL;
-			}
+	char **mirrors = mirror_names(&p);
+	for (size_t i = 0; mirrors && mirrors[i]; i++) {
+		const struct gotc_mirror *m = gotc_mirror_find(&cli->h, mirrors[i]);
+		if (!m)
+			continue;
+		printf("mirror %s =", m->name);
+		for (size_t k = 0; m->urls[k]; k++) {
+			char *shown = url_redact(m->urls[k]);
+			printf(" %s", shown ? shown : "(out of memory)");
+			free(shown);
 		}
-	strv_free(seen);
+		printf("\n  from %s\n", m->origin ? m->origin : "(built in)");
+	}
+	strv_free(mirrors);
 	const struct recipe *tc = p.rs.r[TR_TOOLCHAIN];
 	if (tc->host)
 		printf("\ntoolchain  host %s (recipe %s: %s%s%s)\n", tc->type, tc->name, tc->cc,
