@@ -196,6 +196,12 @@ sha256 = $H
 E
 )
 lint_case "unknown mirror" "$F:4: url: unknown mirror 'nosuch' (define it in $GOTC_CONFIG: [mirrors] nosuch = URL)"
+# a target composing that recipe fails with the recipe's error: said once
+sed 's/^go = go-test$/go = unknown-mirror/' "$FIX/targets/test-arm64.ini" >"$T/s/targets/um.ini"
+g lint "$T/s/targets/um.ini" "$F"
+check "lint of a target and its broken recipe" 2
+[ "$(grep -c "unknown mirror 'nosuch'" "$T/err")" -eq 1 ] && ok "the recipe's error is printed once" ||
+	notok "the recipe's error is printed once" "$(cat "$T/err")"
 
 fresh_s
 F=$(mk recipes/go line-too-long <<E
