@@ -18,8 +18,18 @@ fresh_s() {
 	export GOTC_PATH="$T/s:$FIX"
 }
 # lint_case NAME EXPECTED_STDERR (file path as $F)
+# Under valgrind (the vg tier) the case's run is outside valgrind, for its
+# message, and its file joins vg_files: lint_vg_all lints every case's file
+# in one run under valgrind (lint goes on after a file with errors), the same
+# parser and validation paths for one valgrind start-up instead of thirty.
+vg_files=
 lint_case() {
-	g lint "$F"
+	if [ -n "${GOTC_WRAP:-}" ]; then
+		nw lint "$F"
+		vg_files="$vg_files $F"
+	else
+		g lint "$F"
+	fi
 	check "$1" 2 "$2"
 	if [ -e "$GOTC_HOME" ]; then notok "$1: nothing else happens" "GOTC_HOME was created"; fi
 }
@@ -396,6 +406,21 @@ out_has "description kept byte for byte" "quotes ' \" and \$(touch PWNED) and \`
 out_has "env value quoted for sh" "EVIL='\$(touch PWNED) \`touch PWNED2\` '\\''single'\\'' \"double\" spaces  inside'"
 out_has "multi-line value kept" "MULTI='first line"
 if [ -e "$T/PWNED" ] || [ -e "$T/PWNED2" ]; then notok "nothing executed"; else ok "nothing executed"; fi
+
+# lint_vg_all: (vg tier) every lint_case file in one lint under valgrind:
+# exit 2, no valgrind error, an error reported for each file
+lint_vg_all() {
+	[ -n "$vg_files" ] || return 0
+	fresh
+	# shellcheck disable=SC2086
+	g lint $vg_files
+	check "every case's file in one lint run under valgrind" 2
+	_miss=
+	for _f in $vg_files; do grep -q "^$_f:" "$T/err" || _miss="$_miss $_f"; done
+	[ -z "$_miss" ] && ok "that lint run reports each case's file" ||
+		notok "that lint run reports each case's file" "no error for:$_miss"
+}
+lint_vg_all
 
 # an unknown target name: exit 2, with the nearest name on the search path
 fresh

@@ -7,30 +7,68 @@
 # the C-only probe must build (static) and run.
 # libc++ targets (-libcxx): gotc check finds no GLIBCXX_ need in the probe and
 # refuses a program that links a libstdc++-built archive.
-# On debian12-arm64 (GOTC_E2E_GO122) `go test` runs a cgo module that needs
-# Go 1.22 through go_linux_GOARCH_exec as TARGET@go1.22 (sharing the
-# toolchain and sysroot entries, with its own GOCACHE); on the targets of
-# GOTC_E2E_GOTEST (none by default) with the target's own Go too.
+# On the targets of GOTC_E2E_GOTEST and GOTC_E2E_GO122 (one per GOARCH)
+# `go test` runs a cgo module that needs Go 1.22 through go_linux_GOARCH_exec,
+# with the target's own Go and as TARGET@go1.22 (sharing the toolchain and
+# sysroot entries, with its own GOCACHE).  On those of GOTC_E2E_PACKAGES,
+# TARGET --with zlib1g-dev,libssl-dev,libsqlite3-dev builds and runs the zlib,
+# libcrypto and sqlite3 programs (tests/lib/libs.sh; tests/e2e/packages.sh
+# has arm64 and a clang target).  Each step's seconds go to the matrix lines.
+# Targets of one GOARCH share the standard library build: each GOCACHE
+# starts as a copy of the last one of that GOARCH (seed_cache).
 # GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
 # GOTC_DEB_CACHE (default /var/cache/gotc-test/debs) between runs.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
+. "$ROOT/tests/lib/libs.sh"
 started=$(date +%s)
-serve_debian_mirror
+# debian12-x86_64-libcxx is left out by default: debian12-arm64-libcxx runs
+# the same libc++ checks (name it in GOTC_E2E_TARGETS to run it)
+targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//' |
+	grep -vx debian12-x86_64-libcxx)}
+# go test of the Go 1.22 module (a long probe: once per GOARCH at most),
+# with the target's own Go (GOTC_E2E_GOTEST) and as TARGET@go1.22
+# (GOTC_E2E_GO122; the standard library build of Go 1.22 is its cost)
+GOTEST_TARGETS=${GOTC_E2E_GOTEST-}
+GO122_TARGETS=${GOTC_E2E_GO122-debian12-arm64}
+# sysroot packages (zlib, libcrypto, sqlite3) on these gcc targets as
+# TARGET@with-...; tests/e2e/packages.sh has debian12-arm64 and its clang target
+PKG_TARGETS=${GOTC_E2E_PACKAGES-}
+PKG_INSTANCE_SUFFIX=@with-$(printf '%s\n' $LIBS_PACKAGES | sort | paste -sd_)
+# the mirror serves the signed index of each such target's architecture and
+# the packages of the closure
+mirror_args=
+for t in $PKG_TARGETS; do
+	case " $(echo $targets) " in *" $t "*) ;; *) continue ;; esac
+	sr=$(sed -n 's/^sysroot = //p' "$ROOT/targets/$t.ini")
+	da=$(sed -n '/^\[packages\]/,/^\[/s/^architecture = //p' "$ROOT/recipes/sysroot/$sr.ini")
+	# (a sysroot recipe without [packages] fails that target's packages step)
+	[ -n "$da" ] || continue
+	mirror_args="$mirror_args --index bookworm:$da"
+	for p in $LIBS_CLOSURE; do
+		mirror_args="$mirror_args --package $p:$da@bookworm"
+	done
+done
+# shellcheck disable=SC2086
+serve_debian_mirror $mirror_args
 # one GOTC_HOME for all targets: shared entries (Go) are stored once
 export GOTC_PATH="$ROOT"
-# the go test probe (a long build) runs once, on one toolchain, with the
-# second Go (GOTC_E2E_GO122 widens it; GOTC_E2E_GOTEST adds the target's Go)
-GOTEST_TARGETS=${GOTC_E2E_GOTEST:-}
-GO122_TARGETS=${GOTC_E2E_GO122:-debian12-arm64}
 case $(uname -m) in x86_64) hostgoarch=amd64 ;; aarch64) hostgoarch=arm64 ;; *) hostgoarch=$(uname -m) ;; esac
-targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//')}
 matrix=
 bundled=
+# lap STEP: the seconds since the last lap go to this target's step list
+lap() {
+	_now=$(date +%s)
+	steps="$steps $1=$((_now - lap0))"
+	lap0=$_now
+}
 for t in $targets; do
 	tstart=$(date +%s)
+	lap0=$tstart
+	steps=
 	res=pass
 	g -q install "$t"
+	lap install
 	if [ "$rc" -ne 0 ]; then
 		notok "$t: install" "$(cat "$T/err")"
 		matrix="$matrix
@@ -40,7 +78,13 @@ for t in $targets; do
 	ok "$t: install"
 	[ -n "$bundled" ] || bundled=$t
 	kver=$(sed -n 's/^version = //p' "$ROOT/recipes/kernel/$(sed -n 's/^kernel_headers = //p' "$ROOT/targets/$t.ini").ini")
-	goarch=$(env -i PATH=/usr/bin:/bin sh -c ". \"\$(\"$GOTC_BIN\" --home \"$GOTC_HOME\" env $t)\" && echo \$GOARCH")
+	# GOARCH, its sub-architecture setting and the instance's GOCACHE
+	env -i PATH=/usr/bin:/bin sh -c ". \"\$(\"$GOTC_BIN\" --home \"$GOTC_HOME\" env $t)\" &&
+		printf '%s\n' \"\$GOARCH\" \"\${GOARM:-}\${GOMIPS:-}\${GOMIPS64:-}\${GORISCV64:-}\${GOAMD64:-}\${GOARM64:-}\" \"\$GOCACHE\"" \
+		>"$TMPROOT/goenv"
+	{ read -r goarch; read -r gosub; read -r gocache; } <"$TMPROOT/goenv"
+	# the standard library is compiled once per GOARCH (tests/lib/libs.sh)
+	seed_cache "$gocache" "$goarch-$gosub"
 	musl=no
 	grep -q '^cxx_stdlib = none' "$ROOT/targets/$t.ini" && musl=yes
 	w="$T/work-$t"
@@ -104,6 +148,7 @@ C=4"
 			notok "$t: build and run the C probe" "$(tail -15 "$w/probe-c.out")"
 		fi
 	fi
+	lap probe
 	# libc++ targets: the probe needs libc++ only (no GLIBCXX_), and a
 	# libstdc++-built archive linked into a program is refused by gotc check
 	# (built with the same arch's libstdc++ clang target: one more sysroot)
@@ -141,6 +186,7 @@ C=4"
 			notok "$t: build the libstdc++/libc++ mix" "$(tail -15 "$w/mix.out")"
 		fi
 	fi
+	lap libcxx
 	case $t in debian12-x86_64*)
 		# libc6-dev-amd64-cross's libm.a is a linker script naming native
 		# absolute paths: gotc rewrites its members into the sysroot
@@ -155,6 +201,7 @@ C=4"
 			notok "$t: static cgo -lm" "$(tail -15 "$w/static-lm.out")"
 		fi
 	esac
+	lap static-lm
 	# go test of a cgo module that needs Go 1.22 (range over int, per-iteration
 	# loop variables) through the target's go_linux_GOARCH_exec, with the
 	# target's Go and, on the targets of GOTC_E2E_GO122, with --go 1.22 too
@@ -205,8 +252,27 @@ C=4"
 # gotest $t $gv $gres ($(($(date +%s) - gstart)) s)"
 		done
 	esac
+	lap gotest
+	# zlib, libcrypto and sqlite3 from the sysroot's distribution: the
+	# instance shares the target's toolchain, sysroot and Go entries
+	case " $PKG_TARGETS " in *" $t "*)
+		pinst=$t$PKG_INSTANCE_SUFFIX
+		g -q install "$t" --with "$(echo $LIBS_PACKAGES | tr ' ' ,)"
+		if [ "$rc" -ne 0 ] || [ ! -d "$GOTC_HOME/targets/$pinst" ]; then
+			res=fail
+			notok "$pinst: install" "$(cat "$T/err"; ls "$GOTC_HOME/targets")"
+		else
+			ok "$pinst: install --with $LIBS_PACKAGES"
+			seed_cache "$(gocache_of "$pinst")" "$goarch-$gosub"
+			check_libs "$pinst" "$w/libs"
+			[ "$libs_res" = pass ] || res=fail
+			matrix="$matrix
+# packages $t zlib,crypto,sqlite $libs_res (build+run+check $libs_time s)"
+		fi
+		lap packages
+	esac
 	matrix="$matrix
-# matrix $t $res ($(($(date +%s) - tstart)) s)"
+# matrix $t $res ($(($(date +%s) - tstart)) s:$steps)"
 	rm -rf "$w"
 done
 stop_server

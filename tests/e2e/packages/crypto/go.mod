@@ -1,3 +1,0 @@
-module gotc.test/crypto
-
-go 1.19

@@ -1,0 +1,3 @@
+module gotc.test/packages
+
+go 1.19

@@ -1,3 +1,0 @@
-module gotc.test/sqlite
-
-go 1.19

@@ -1,3 +1,0 @@
-module gotc.test/zlib
-
-go 1.19
