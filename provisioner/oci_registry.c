@@ -288,6 +288,17 @@ int oci_scope_merge(char ***scopes, const char *param)
 	return rc;
 }
 
+/* Append ?name=value (or &name=value after the first) to the URL in b. */
+static void url_param(CURL *c, struct buf *b, const char *name, const char *value)
+{
+	char *e = curl_easy_escape(c, value, 0);
+	if (!e)
+		b->oom = 1;
+	else
+		buf_printf(b, "%c%s=%s", b->s && memchr(b->s, '?', b->len) ? '&' : '?', name, e);
+	curl_free(e);
+}
+
 /* The token request URL: realm?service=S&scope=A&scope=B (each scope its own
  * parameter, as the token protocol wants), malloc'd. */
 static char *token_url(struct oci_reg *r, const char *realm, const char *svc)
@@ -295,25 +306,10 @@ static char *token_url(struct oci_reg *r, const char *realm, const char *svc)
 	struct buf b;
 	buf_init(&b);
 	buf_puts(&b, realm);
-	char sep = strchr(realm, '?') ? '&' : '?';
-	if (svc) {
-		char *e = curl_easy_escape(r->c, svc, 0);
-		if (!e)
-			b.oom = 1;
-		else
-			buf_printf(&b, "%cservice=%s", sep, e);
-		curl_free(e);
-		sep = '&';
-	}
-	for (char **s = r->scopes; s && *s; s++) {
-		char *e = curl_easy_escape(r->c, *s, 0);
-		if (!e)
-			b.oom = 1;
-		else
-			buf_printf(&b, "%cscope=%s", sep, e);
-		curl_free(e);
-		sep = '&';
-	}
+	if (svc)
+		url_param(r->c, &b, "service", svc);
+	for (char **s = r->scopes; s && *s; s++)
+		url_param(r->c, &b, "scope", *s);
 	return buf_steal(&b);
 }
 

@@ -338,4 +338,54 @@ check "registry down falls back to the mirror" 0
 	notok "one warning when down" "$(cat "$T/err")"
 g push fix-gcc
 check "push to a registry that is down fails" 1
+
+# --- opt-in (GOTC_E2E_OCI_TARGET=debian12-arm64; minutes, so not in CI): a
+# real target's entries through the registry.  Installed from a loopback
+# mirror of real Debian packages, pushed, installed into a fresh home with
+# every mirror dead, verified, and a cgo (C + C++) probe built and run under
+# qemu-user.  Prints the times: from the mirror, push, from the registry.
+if [ -n "${GOTC_E2E_OCI_TARGET:-}" ]; then
+	rt=$GOTC_E2E_OCI_TARGET
+	stop_server
+	start_registry || notok "docker-registry restarts" "$(tail -5 "$R/log")"
+	export GOTC_TEST_PATH="$ROOT"
+	serve_debian_mirror
+	export GOTC_OCI_USERNAME=gotc GOTC_OCI_PASSWORD=s3cret
+	printf '[cache]\noci = %s-real\n' "$OCI" >>"$GOTC_CONFIG"
+	t0=$(now)
+	nw install "$rt"
+	t_rmirror=$(secs "$t0" "$(now)")
+	check "$rt: install from the Debian mirror" 0
+	t0=$(now)
+	nw -v push "$rt"
+	t_rpush=$(secs "$t0" "$(now)")
+	check "$rt: push its entries" 0
+	n_real=$(ls "$GOTC_HOME/store" | grep -vc '^\.')
+	fresh
+	printf '[mirrors]\ndebian = http://127.0.0.1:9/debian\n[fetch]\nallow_http = yes\nretries = 1\nconnect_timeout = 5\n[cache]\noci = %s-real\n' \
+		"$OCI" >"$GOTC_CONFIG"
+	t0=$(now)
+	nw install "$rt"
+	t_rreg=$(secs "$t0" "$(now)")
+	check "$rt: install from the registry with every mirror dead" 0
+	[ "$(entries)" = "$n_real" ] && ok "$rt: all $n_real entries pulled" ||
+		notok "$rt: entries pulled" "$(ls "$GOTC_HOME/store")"
+	nw verify "$rt"
+	check "$rt: the pulled instance verifies" 0
+	w="$T/work"
+	mkdir -p "$w"
+	cp -R "$ROOT/tests/e2e/probe" "$w/"
+	kver=$(sed -n 's/^version = //p' "$ROOT/recipes/kernel/$(sed -n 's/^kernel_headers = //p' "$ROOT/targets/$rt.ini").ini")
+	t0=$(now)
+	if env -i HOME="$T" PATH=/usr/bin:/bin GOTC_HOME="$GOTC_HOME" sh -c ". \"\$(\"$GOTC_BIN\" env $rt)\" && \
+		cd \"$w/probe\" && go build -o probe-bin . && go_linux_\${GOARCH}_exec ./probe-bin" >"$w/out" 2>&1 &&
+		sed -n 2,3p "$w/out" | tr '\n' ' ' | grep -qx "LINUX_VERSION_CODE=$kver CXX=gotc+std::string "; then
+		ok "$rt: a cgo C + C++ probe built with the pulled instance runs under qemu"
+	else
+		notok "$rt: cgo probe with the pulled instance" "$(tail -15 "$w/out")"
+	fi
+	t_probe=$(secs "$t0" "$(now)")
+	echo "# $rt ($n_real entries, $(du -sm "$R/data" | cut -f1) MB in the registry): from the mirror $t_rmirror s, push $t_rpush s, from the registry $t_rreg s; cgo probe build $t_probe s"
+	unset GOTC_OCI_USERNAME GOTC_OCI_PASSWORD
+fi
 done_testing

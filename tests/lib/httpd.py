@@ -191,23 +191,29 @@ def main():
     srv.logfile = args.log
     srv.lock = threading.Lock()
     srv.counts = {}
-    if args.tls:
+    serve(srv, args.tls, args.port_file, args.lifetime)
+
+
+def serve(srv, tls, port_file, lifetime):
+    """Serve srv (over TLS with tls = (CERT, KEY) when given) until SIGTERM,
+    SIGINT or lifetime seconds; its port goes to stdout and port_file."""
+    if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        ctx.load_cert_chain(tls[0], tls[1])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
     port = srv.server_address[1]
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
+    if port_file:
+        tmp = port_file + ".tmp"
         with open(tmp, "w") as f:
             f.write("%d\n" % port)
-        os.rename(tmp, args.port_file)
+        os.rename(tmp, port_file)
     print(port, flush=True)
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    stop.wait(args.lifetime)
+    stop.wait(lifetime)
     sys.exit(0)  # daemon threads, stalled ones included, die with us
 
 

@@ -18,7 +18,7 @@ iat, nbf, exp (now + --expires), jti, access.
 
 --log FILE appends one line per request: "USER STATUS SCOPE..." (USER - when
 none was given).  The chosen port is written to --port-file.  Exits on
-SIGTERM/SIGINT or after --lifetime seconds.
+SIGTERM/SIGINT or after --lifetime seconds (httpd.serve).
 """
 import argparse
 import base64
@@ -26,8 +26,6 @@ import http.server
 import json
 import os
 import secrets
-import signal
-import ssl
 import sys
 import threading
 import time
@@ -36,6 +34,9 @@ import urllib.parse
 import jwt  # python3-jwt
 from cryptography import x509  # python3-cryptography
 from cryptography.hazmat.primitives import serialization
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpd import serve  # noqa: E402 (tests/lib)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -132,22 +133,7 @@ def main():
     with open(args.sign_cert, "rb") as f:
         cert = x509.load_pem_x509_certificate(f.read())
     srv.x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.tls[0], args.tls[1])
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
-    port = srv.server_address[1]
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % port)
-        os.rename(tmp, args.port_file)
-
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    stop.wait(args.lifetime)
-    sys.exit(0)
+    serve(srv, args.tls, args.port_file, args.lifetime)
 
 
 if __name__ == "__main__":
