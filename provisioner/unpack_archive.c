@@ -254,10 +254,12 @@ static int check_length(struct ctx *c, const char *name, const char *rel)
 
 /* o->exclusive: other archives unpack into the same tree at the same time, so
  * every path a member creates is claimed atomically first: a directory with
- * mkdir (an existing directory is shared), anything else with O_EXCL (what
- * archive_write_disk then replaces).  A path another archive (or an earlier
- * member) already holds is refused: the layering would depend on timing. */
-static int claim_once(const char *dst, mode_t type)
+ * mkdir (an existing directory is shared), anything else with O_EXCL.  A
+ * regular file is then written through the claimed descriptor (*fd); the
+ * rest is what archive_write_disk replaces.  A path another archive (or an
+ * earlier member) already holds is refused: the layering would depend on
+ * timing. */
+static int claim_once(const char *dst, mode_t type, int *fd)
 {
 	struct stat st;
 	if (type == AE_IFDIR) {
@@ -267,22 +269,25 @@ static int claim_once(const char *dst, mode_t type)
 			return lstat(dst, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -EEXIST;
 		return -errno;
 	}
-	int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	int f = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (f < 0)
 		return -errno;
-	close(fd);
+	if (fd)
+		*fd = f;
+	else
+		close(f);
 	return 0;
 }
 
-static int claim(struct ctx *c, const char *name, const char *dst, mode_t type)
+static int claim(struct ctx *c, const char *name, const char *dst, mode_t type, int *fd)
 {
-	int rc = claim_once(dst, type);
+	int rc = claim_once(dst, type, fd);
 	if (rc == -ENOENT) { /* parents come later in the archive, or from another one */
 		char *dir = path_dirname(dst);
 		rc = dir ? mkdir_p(dir, 0755) : -ENOMEM;
 		free(dir);
 		if (!rc)
-			rc = claim_once(dst, type);
+			rc = claim_once(dst, type, fd);
 	}
 	if (rc == -EEXIST)
 		return unsafe(c, name, "another archive of this store entry (or an earlier member) "
@@ -446,6 +451,56 @@ out:
 
 /* ---- extraction ---- */
 
+static int file_fail(struct ctx *c, const char *name)
+{
+	int e = errno ? errno : EIO;
+	return gotc_fail(c->h, -e, "%s: member '%s': %s", c->label, name, strerror(e));
+}
+
+/* n bytes at offset off of a claimed regular file. */
+static int file_write(struct ctx *c, const char *name, int fd, const void *p, size_t n, uint64_t off)
+{
+	const char *s = p;
+	while (n) {
+		ssize_t w = pwrite(fd, s, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return file_fail(c, name);
+		}
+		s += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* A claimed regular file written: its declared size (a sparse tail), its
+ * mode and times, as archive_write_disk would set them. */
+static int file_finish(struct ctx *c, const char *name, int fd, struct archive_entry *e,
+		       uint64_t size, uint64_t end)
+{
+	if (size > end && ftruncate(fd, (off_t)size) < 0)
+		return file_fail(c, name);
+	if (fchmod(fd, archive_entry_perm(e) & 0777) < 0)
+		return file_fail(c, name);
+	if (archive_entry_mtime_is_set(e)) {
+		struct timespec ts[2];
+		ts[1].tv_sec = archive_entry_mtime(e);
+		ts[1].tv_nsec = archive_entry_mtime_nsec(e);
+		ts[0] = ts[1];
+		if (archive_entry_atime_is_set(e)) {
+			ts[0].tv_sec = archive_entry_atime(e);
+			ts[0].tv_nsec = archive_entry_atime_nsec(e);
+		}
+		if (futimens(fd, ts) < 0)
+			return file_fail(c, name);
+	}
+	return 0;
+}
+
 static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry *e)
 {
 	const char *name = archive_entry_pathname(e);
@@ -468,6 +523,7 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 	if (k == NAME_DOTDOT)
 		return unsafe(c, name, "'..' in path");
 	const char *rel = strip_n(norm, c->o->strip);
+	int fd = -1; /* a claimed regular file */
 	if ((rc = check_length(c, name, rel)))
 		goto out;
 	if (!*norm || (c->apk && norm[0] == '.' && !strchr(norm, '/')) || !included(c, norm) ||
@@ -515,7 +571,9 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 		rc = oom(c);
 		goto out;
 	}
-	if (c->o->exclusive && (rc = claim(c, name, dst, type)))
+	/* a claimed regular file is written through its descriptor: handing it
+	 * to archive_write_disk would unlink and create it again */
+	if (c->o->exclusive && (rc = claim(c, name, dst, type, type == AE_IFREG && !hl ? &fd : NULL)))
 		goto out;
 	archive_entry_set_pathname(e, dst);
 	if (hl)
@@ -526,7 +584,7 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 		set_free(&c->okdirs); /* a new link may sit on a cached parent path */
 		memset(&c->okdirs, 0, sizeof(c->okdirs));
 	}
-	if (archive_write_header(c->disk, e) < ARCHIVE_WARN) {
+	if (fd < 0 && archive_write_header(c->disk, e) < ARCHIVE_WARN) {
 		rc = disk_fail(c, name);
 		goto out;
 	}
@@ -549,13 +607,19 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 				end = (uint64_t)off + n;
 			if (end > size && end - size > c->limit - c->total - size)
 				goto toobig;
-			if (archive_write_data_block(c->disk, p, n, off) < ARCHIVE_WARN) {
+			if (fd >= 0) {
+				if ((rc = file_write(c, name, fd, p, n, (uint64_t)off)))
+					goto out;
+			} else if (archive_write_data_block(c->disk, p, n, off) < ARCHIVE_WARN) {
 				rc = disk_fail(c, name);
 				goto out;
 			}
 		}
 	}
-	if (archive_write_finish_entry(c->disk) < ARCHIVE_WARN) {
+	if (fd >= 0) {
+		if ((rc = file_finish(c, name, fd, e, size, end)))
+			goto out;
+	} else if (archive_write_finish_entry(c->disk) < ARCHIVE_WARN) {
 		rc = disk_fail(c, name);
 		goto out;
 	}
@@ -568,6 +632,8 @@ toobig:
 	rc = gotc_fail(c->h, GOTC_ETOOBIG, "%s: member '%s': expands past the size limit of %llu bytes",
 		       c->label, name, (unsigned long long)c->limit);
 out:
+	if (fd >= 0 && close(fd) < 0 && !rc)
+		rc = file_fail(c, name);
 	free(norm);
 	return rc;
 }
