@@ -83,7 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	mkdir(root, 0755);
 	gotc_t h = {0};
-	struct unpack_opts o = {.max_bytes = 4 << 20, .fix_abs_symlinks = size & 1};
+	/* the second bit: claimed (exclusive) extraction, as installs unpack */
+	struct unpack_opts o = {.max_bytes = 4 << 20, .fix_abs_symlinks = size & 1,
+				.exclusive = (size >> 1) & 1};
 	unpack_archive_mem(&h, data, size, root, &o);
 	nftw(root, no_abs_link, 16, FTW_PHYS);
 	rm_rf(root);
