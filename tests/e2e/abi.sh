@@ -10,6 +10,7 @@
 # tests/e2e/abi/libcxx-arm64.ini and served by the same mirror.
 . "${GOTC_SRC:-.}/tests/lib/cli.sh"
 . "$ROOT/tests/lib/pipeline.sh"
+. "$ROOT/tests/lib/libs.sh"
 started=$(date +%s)
 serve_debian_mirror --recipes "$ROOT/tests/e2e/abi"
 export GOTC_PATH="$ROOT"
@@ -192,6 +193,8 @@ dstart=$(date +%s)
 for t in $targets; do
 	case " $installed " in *" $t "*) ;; *) continue ;; esac
 	s=$(date +%s)
+	# doctor's cgo build: the standard library once per GOARCH (tests/lib/libs.sh)
+	seed_instance "$t"
 	g doctor "$t"
 	if [ "$rc" -eq 0 ]; then
 		ok "doctor $t ($(($(date +%s) - s)) s)"

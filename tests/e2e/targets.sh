@@ -32,8 +32,10 @@ targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*
 GOTEST_TARGETS=${GOTC_E2E_GOTEST-}
 GO122_TARGETS=${GOTC_E2E_GO122-debian12-arm64}
 # sysroot packages (zlib, libcrypto, sqlite3) on these gcc targets as
-# TARGET@with-...; tests/e2e/packages.sh has debian12-arm64 and its clang target
-PKG_TARGETS=${GOTC_E2E_PACKAGES-}
+# TARGET@with-...; tests/e2e/packages.sh has debian12-arm64 and its clang
+# target.  Not riscv64: Debian 12 has no riscv64 in its archive (the port
+# became official in Debian 13), so its sysroot recipe has no [packages].
+PKG_TARGETS=${GOTC_E2E_PACKAGES-debian12-armv7 debian12-mips64le debian12-x86_64}
 PKG_INSTANCE_SUFFIX=@with-$(printf '%s\n' $LIBS_PACKAGES | sort | paste -sd_)
 # the mirror serves the signed index of each such target's architecture and
 # the packages of the closure
