@@ -36,6 +36,15 @@ const char *deb822_get(const struct deb822_field *f, size_t n, const char *name,
  * <0, 0, >0. */
 int deb_version_cmp(const char *a, const char *b);
 
+/* A .deb's name, version and architecture from its file name or URL
+ * (".../NAME_VERSION_ARCH.deb", as the pool and apt-get download name them):
+ * percent escapes are decoded (apt writes an epoch's ':' as %3a), so
+ * "libc6_2%3a2.36-9_arm64.deb" gives "libc6", "2:2.36-9", "arm64".  Each of
+ * name, version, arch may be NULL; the others get malloc'd strings.  -EINVAL
+ * when the name is not of that form (no .deb, not three '_' fields, a bad
+ * escape, a version deb-version(7) does not allow), -ENOMEM. */
+int deb_file_parse(const char *url, char **name, char **version, char **arch);
+
 /* One binary package of an index (every string malloc'd, owned by the index). */
 struct deb_pkg {
 	char *name, *version, *arch, *multi_arch, *source;

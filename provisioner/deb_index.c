@@ -168,6 +168,96 @@ int deb_version_cmp(const char *a, const char *b)
 	return c ? c : cmp_part(ra, rae, rb, rbe);
 }
 
+/* ---- file names ---- */
+
+/* a hex digit's value, 16 for a non-digit */
+static int hexval(char c)
+{
+	const char *d = "0123456789abcdef", *p = c ? strchr(d, tolower((unsigned char)c)) : NULL;
+	return p ? (int)(p - d) : 16;
+}
+
+/* [s, e) percent-decoded (malloc'd, *out), or -EINVAL for a bad escape or a
+ * byte outside allow. */
+static int unescape(const char *s, const char *e, const char *allow, char **out)
+{
+	char *d = malloc((size_t)(e - s) + 1), *o = d;
+	if (!d)
+		return -ENOMEM;
+	for (const char *c = s; c < e; c++) {
+		int ch = (unsigned char)*c;
+		if (ch == '%') {
+			int hi = c + 2 < e ? hexval(c[1]) : 16, lo = hi < 16 ? hexval(c[2]) : 16;
+			if (lo > 15) {
+				free(d);
+				return -EINVAL;
+			}
+			ch = hi * 16 + lo;
+			c += 2;
+		}
+		if (!ch || (!isalnum(ch) && !strchr(allow, ch))) {
+			free(d);
+			return -EINVAL;
+		}
+		*o++ = (char)ch;
+	}
+	*o = '\0';
+	if (o == d) {
+		free(d);
+		return -EINVAL;
+	}
+	*out = d;
+	return 0;
+}
+
+int deb_file_parse(const char *url, char **name, char **version, char **arch)
+{
+	const char *f = strrchr(url, '/');
+	f = f ? f + 1 : url;
+	size_t len = strlen(f);
+	if (len < 4 || strcmp(f + len - 4, ".deb"))
+		return -EINVAL;
+	const char *end = f + len - 4, *u1 = memchr(f, '_', (size_t)(end - f));
+	const char *u2 = u1 ? memchr(u1 + 1, '_', (size_t)(end - u1 - 1)) : NULL;
+	if (!u2 || memchr(u2 + 1, '_', (size_t)(end - u2 - 1)))
+		return -EINVAL;
+	char *n = NULL, *v = NULL, *a = NULL;
+	/* deb-control(5) Package names, deb-version(7), architectures */
+	int rc = unescape(f, u1, "+-.", &n);
+	if (!rc)
+		rc = unescape(u1 + 1, u2, ".+-~:", &v);
+	if (!rc)
+		rc = unescape(u2 + 1, end, "-", &a);
+	if (!rc) {
+		/* an epoch is digits; the upstream part starts with a digit */
+		const char *colon = strchr(v, ':'), *up = colon ? colon + 1 : v;
+		for (const char *c = v; colon && c < colon; c++)
+			if (!isdigit((unsigned char)*c))
+				rc = -EINVAL;
+		if ((colon && (colon == v || strchr(up, ':'))) || !isdigit((unsigned char)*up))
+			rc = -EINVAL;
+	}
+	if (rc) {
+		free(n);
+		free(v);
+		free(a);
+		return rc;
+	}
+	if (name)
+		*name = n;
+	else
+		free(n);
+	if (version)
+		*version = v;
+	else
+		free(v);
+	if (arch)
+		*arch = a;
+	else
+		free(a);
+	return 0;
+}
+
 /* ---- Packages ---- */
 
 struct read_ctx {

@@ -58,19 +58,12 @@ static int base_add(struct deb_base **v, size_t *n, char ***own, const struct so
 		if (dash)
 			*dash = '\0';
 	}
-	const char *file = path_basename(s->url);
-	const char *u1 = strchr(file, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
-	struct buf ver;
-	buf_init(&ver);
-	for (const char *c = u1 ? u1 + 1 : ""; u2 && c < u2; c++) {
-		if (!strncmp(c, "%3a", 3) || !strncmp(c, "%3A", 3)) {
-			buf_putc(&ver, ':');
-			c += 2;
-		} else {
-			buf_putc(&ver, *c);
-		}
+	char *version = NULL;
+	int rc = deb_file_parse(s->url, NULL, &version, NULL);
+	if (rc == -EINVAL) { /* not a pool file name: nothing known to provide */
+		free(name);
+		return 0;
 	}
-	char *version = buf_steal(&ver);
 	struct deb_base *nv = realloc(*v, (*n + 1) * sizeof(*nv));
 	if (!nv || !version || strv_push(own, name) || strv_push(own, version)) {
 		free(name);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "deb.h"
 #include "instance_record.h"
 #include "plan.h"
 #include "sbom.h"
@@ -46,29 +47,6 @@ static void purl_part(struct buf *b, const char *s)
 	}
 }
 
-/* NAME_VERSION_ARCH.deb: the package's version (%3a decoded), or NULL */
-static char *deb_version(const char *url)
-{
-	const char *f = strrchr(url, '/');
-	f = f ? f + 1 : url;
-	if (!str_ends(f, ".deb"))
-		return NULL;
-	const char *u1 = strchr(f, '_'), *u2 = u1 ? strchr(u1 + 1, '_') : NULL;
-	if (!u2)
-		return NULL;
-	struct buf v;
-	buf_init(&v);
-	for (const char *c = u1 + 1; c < u2; c++) {
-		if (!strncmp(c, "%3a", 3) || !strncmp(c, "%3A", 3)) {
-			buf_putc(&v, ':');
-			c += 2;
-		} else {
-			buf_putc(&v, *c);
-		}
-	}
-	return v.oom ? (buf_free(&v), NULL) : buf_steal(&v);
-}
-
 /* url without the user[:password]@ of its authority (malloc'd) */
 static char *no_userinfo(const char *url)
 {
@@ -98,16 +76,19 @@ static int item_of(const struct plan *p, const struct entry *e, const struct art
 	/* a package of [packages] is NAME_VERSION (with its epoch, which
 	 * pool file names leave out) */
 	const char *u = strchr(s->name, '_');
-	char *ver = e->role == ER_PACKAGES && u ? strdup(u + 1) : deb_version(s->url);
+	char *ver = NULL, *arch = NULL;
+	int vrc = e->role == ER_PACKAGES && u ? ((ver = strdup(u + 1)) ? 0 : -ENOMEM)
+					     : deb_file_parse(s->url, NULL, &ver, NULL);
 	it->name = pkg ? pkg : strdup(s->name);
 	it->version = ver ? ver : strdup(a->recipe->version ? a->recipe->version : "");
 	it->url = no_userinfo(a->urls && a->urls[0] ? a->urls[0] : s->url);
 	it->digest = strdup(s->sha256 ? s->sha256 : s->sha512);
 	it->sha512 = !s->sha256;
-	if (pkg && ver && str_ends(s->url, ".deb")) {
+	int arc = pkg && ver ? deb_file_parse(s->url, NULL, NULL, &arch) : -EINVAL;
+	if (vrc == -ENOMEM || arc == -ENOMEM)
+		return -ENOMEM;
+	if (!arc) {
 		/* a Debian package: pkg:deb/DISTRO/NAME@VERSION?arch=ARCH */
-		const char *f = strrchr(s->url, '_');
-		char *arch = f ? str_ndup(f + 1, strlen(f + 1) - 4) : NULL;
 		struct buf b;
 		buf_init(&b);
 		buf_printf(&b, "pkg:deb/%s/", sr && sr->pkg_distribution ? sr->pkg_distribution : "debian");

@@ -1,5 +1,6 @@
 /* test_deb.c - deb822 reader, Debian version order, Release and Packages
  * parsing, dependency resolution over a small index. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,73 @@ static void test_version_order(void **state)
 	assert_int_equal(deb_version_cmp("1.0-1", "1.0-1"), 0);
 	assert_int_equal(deb_version_cmp("0:1.0", "1.0"), 0);
 	assert_int_equal(deb_version_cmp("1.01", "1.1"), 0);
+}
+
+static void test_file_parse(void **state)
+{
+	(void)state;
+	/* each row: file name or URL, name, version, arch */
+	static const char *const good[][4] = {
+		{"libc6_2.36-9+deb12u4_arm64.deb", "libc6", "2.36-9+deb12u4", "arm64"},
+		{"http://127.0.0.1:8/debian/pool/main/g/gcc-12/libstdc++6_12.2.0-14_arm64.deb", "libstdc++6",
+		 "12.2.0-14", "arm64"},
+		{"libssl-dev_3.0.11-1~deb12u2_armhf.deb", "libssl-dev", "3.0.11-1~deb12u2", "armhf"},
+		{"/cache/debs/gcc-12_12.2.0-14%3a_amd64.deb", NULL, NULL, NULL},
+		{"libpcap0.8-dev_1%3a1.10.3-1_arm64.deb", "libpcap0.8-dev", "1:1.10.3-1", "arm64"},
+		{"zlib1g-dev_1%3A1.2.13.dfsg-1_mips64el.deb", "zlib1g-dev", "1:1.2.13.dfsg-1", "mips64el"},
+		{"linux-libc-dev-arm64-cross_6.1.4-1cross1_all.deb", "linux-libc-dev-arm64-cross", "6.1.4-1cross1",
+		 "all"},
+		{"tzdata_2024a~0deb12u1_all.deb", "tzdata", "2024a~0deb12u1", "all"},
+		{"g++-12_12.2.0-14_arm64.deb", "g++-12", "12.2.0-14", "arm64"},
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *n = NULL, *v = NULL, *a = NULL;
+		int rc = deb_file_parse(good[i][0], &n, &v, &a);
+		if (!good[i][1]) {
+			assert_int_equal(rc, -EINVAL);
+			assert_null(n);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(n, good[i][1]);
+		assert_string_equal(v, good[i][2]);
+		assert_string_equal(a, good[i][3]);
+		free(n);
+		free(v);
+		free(a);
+	}
+	/* any output may be left out */
+	char *v = NULL;
+	assert_int_equal(deb_file_parse("a/b/libc6_2%3a2.36_arm64.deb", NULL, &v, NULL), 0);
+	assert_string_equal(v, "2:2.36");
+	free(v);
+	static const char *const bad[] = {
+		"",
+		".deb",
+		"libc6_2.36-9_arm64.udeb",
+		"libc6_2.36-9_arm64.deb/",
+		"libc6_2.36-9.deb",		/* no architecture */
+		"libc6_2.36_9_arm64.deb",	/* four fields */
+		"_2.36-9_arm64.deb",		/* no name */
+		"libc6__arm64.deb",		/* no version */
+		"libc6_2.36-9_.deb",		/* no architecture */
+		"libc6_2%3_arm64.deb",		/* short escape */
+		"libc6_2%zz1_arm64.deb",	/* not hex */
+		"libc6_2%001_arm64.deb",	/* NUL */
+		"libc6_2%2f1_arm64.deb",	/* '/' is no version character */
+		"libc6_1%3a2%3a3_arm64.deb", /* two colons */
+		"libc6_%3a2.36_arm64.deb",	/* empty epoch */
+		"libc6_x%3a2.36_arm64.deb",	/* epoch not digits */
+		"libc6_1%3aa.36_arm64.deb",	/* upstream starts with a letter */
+		"libc6_~1_arm64.deb",
+		"lib c6_2.36_arm64.deb",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *n = NULL;
+		if (deb_file_parse(bad[i], &n, NULL, NULL) != -EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+		assert_null(n);
+	}
 }
 
 struct seen {
@@ -193,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_order),
+		cmocka_unit_test(test_file_parse),
 		cmocka_unit_test(test_deb822),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_resolve),
