@@ -21,14 +21,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 MAN := man/gotc.1 man/gotc-recipe.5 man/gotc-project.5
 
-.PHONY: all check check-deps unit clean install uninstall fuzz bench demo distclean
+.PHONY: all check check-deps check-hosts unit clean install uninstall fuzz bench demo distclean
 
 all: gotc
 
 # Targets that configure themselves (after installing dependencies) or need
 # no configuration; any other configures with the defaults when config.mk is
 # missing (run ./configure yourself for options).
-SELF_CONFIGURING := demo check check-deps clean distclean uninstall
+SELF_CONFIGURING := demo check check-deps check-hosts clean distclean uninstall
 ifeq ($(filter $(SELF_CONFIGURING),$(MAKECMDGOALS)),)
 config.mk:
 	@echo "configuring with the defaults (./configure; run it yourself for options)" >&2
@@ -69,6 +69,12 @@ check:
 
 fuzz:
 	@sh tests/fuzz/run $(FUZZ_SECONDS)
+
+# make check-hosts: the host guards on a real older host (tests/host/*.sh, as
+# root: a Debian 11 chroot made with debootstrap).  Not part of make check.
+check-hosts:
+	@sh tools/install-deps
+	@st=0; for s in tests/host/*.sh; do GOTC_SRC="$(CURDIR)" sh $$s || st=1; done; exit $$st
 
 bench:
 	@python3 tests/bench/run
