@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "install.h"
+#include "model.h"
 #include "util.h"
 
 const struct env_file env_files[] = {{"sh", "env.sh"},	 {"fish", "env.fish"},	   {"json", "env.json"},
@@ -41,9 +42,30 @@ char *gocache_fallback(gotc_t *h, const char *value)
 	return out;
 }
 
-char *hint_install(gotc_t *h, const char *name)
+/* Here, not in model_resolve.c: the light front end (gotc env, exec,
+ * which) suggests a name too, on its failure path only. */
+char *target_nearest(gotc_t *h, const char *name)
 {
-	const char *self = h->self ? h->self : "gotc";
+	char **all = calloc(1, sizeof(char *));
+	for (size_t i = 0; all && h->search && h->search[i]; i++) {
+		char *d = path_join(h->search[i], "targets");
+		char **v = d ? dir_list(d, ".ini") : NULL;
+		for (size_t k = 0; v && v[k]; k++) {
+			v[k][strlen(v[k]) - 4] = '\0';
+			if (strv_push(&all, v[k]))
+				break;
+		}
+		strv_free(v);
+		free(d);
+	}
+	const char *sug = all ? str_nearest(name, (const char *const *)all, (size_t)-1) : NULL;
+	char *out = sug ? strdup(sug) : NULL;
+	strv_free(all);
+	return out;
+}
+
+bool target_known(gotc_t *h, const char *name)
+{
 	bool known = false;
 	/* an instance TARGET@goVERSION installs from TARGET's file */
 	int tl = (int)strcspn(name, "@");
@@ -52,12 +74,33 @@ char *hint_install(gotc_t *h, const char *name)
 		known = p && is_file(p);
 		free(p);
 	}
-	if (!known)
-		return str_printf("no target '%s' on the search path either: see '%s targets'", name, self);
+	return known;
+}
+
+char *hint_install(gotc_t *h, const char *name)
+{
+	const char *self = h->self ? h->self : "gotc";
+	if (!target_known(h, name)) {
+		char *sug = target_nearest(h, name);
+		char *out = str_printf("no target '%s' on the search path either: %s%s%ssee '%s targets'", name,
+				       sug ? "did you mean '" : "", sug ? sug : "", sug ? "'? " : "", self);
+		free(sug);
+		return out;
+	}
 	char *q = str_shell_quote(name);
 	char *out = q ? str_printf("run: %s install %s", self, q) : NULL;
 	free(q);
 	return out;
+}
+
+int target_not_installed(gotc_t *h, const char *name)
+{
+	char *hint = hint_install(h, name);
+	int code = target_known(h, name) ? GOTC_ENOTINST : GOTC_ENOTARGET;
+	int rc = gotc_fail(h, code, "target '%s' is not installed in %s (%s)", name, h->home,
+			   hint ? hint : "out of memory");
+	free(hint);
+	return rc;
 }
 
 int env_apply(gotc_t *h, const char *target)
@@ -66,13 +109,8 @@ int env_apply(gotc_t *h, const char *target)
 	size_t len = 0;
 	int rc = path ? read_file(path, &data, &len) : -ENOMEM;
 	free(path);
-	if (rc == -ENOENT) {
-		char *hint = hint_install(h, target);
-		rc = gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (%s)", target,
-			       h->home, hint ? hint : "");
-		free(hint);
-		return rc;
-	}
+	if (rc == -ENOENT)
+		return target_not_installed(h, target);
 	if (rc)
 		return gotc_fail(h, rc, "cannot read the env of target '%s' in %s: %s", target, h->home,
 				 strerror(-rc));

@@ -219,12 +219,9 @@ int gomod_target_go(gotc_t *h, const char *target, char *buf, size_t size)
 {
 	char *path = str_printf("%s/targets/%s/goroot/VERSION", h->home, target), *data = NULL;
 	int rc = path ? read_file(path, &data, NULL) : -ENOMEM;
-	if (rc == -ENOENT) {
-		char *hint = hint_install(h, target);
-		rc = gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed in %s (%s)", target, h->home,
-			       hint ? hint : "");
-		free(hint);
-	} else if (rc)
+	if (rc == -ENOENT)
+		rc = target_not_installed(h, target);
+	else if (rc)
 		rc = gotc_fail(h, rc, "%s: %s", path, strerror(-rc));
 	else if (strncmp(data, "go", 2) != 0 || !isdigit((unsigned char)data[2]))
 		rc = gotc_fail(h, GOTC_ESTORE, "%s: no Go version on its first line", path);

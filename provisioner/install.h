@@ -126,6 +126,13 @@ char *gocache_fallback(gotc_t *h, const char *value);
 /* What to do about target NAME not being installed (malloc'd): "run: gotc
  * [--home DIR] install NAME" when the search path has it, else where to look. */
 char *hint_install(gotc_t *h, const char *name);
+/* Target (or instance) NAME is not installed: GOTC_ENOTINST, "target 'NAME'
+ * is not installed in HOME (run: gotc install NAME)", when the search path
+ * has its target; else GOTC_ENOTARGET (exit 2), an unknown name, with the
+ * nearest target if one is close. */
+int target_not_installed(gotc_t *h, const char *name);
+/* The search path has the target file of NAME (TARGET or TARGET@goVERSION). */
+bool target_known(gotc_t *h, const char *name);
 /* Put an installed target's environment (its env.0) into this process's
  * environment, PATH prepended.  GOTC_ENOTINST when it is not installed. */
 int env_apply(gotc_t *h, const char *target);

@@ -119,7 +119,7 @@ char *find_target_file(gotc_t *h, const char *name);
  * mean" naming the nearest target there. */
 int target_not_found(gotc_t *h, const char *name, bool installed_too);
 /* The target name on the search path nearest to name, if near enough to
- * suggest (malloc'd), else NULL. */
+ * suggest (malloc'd), else NULL (env_files.c: the light front end uses it). */
 char *target_nearest(gotc_t *h, const char *name);
 char *find_recipe_file(gotc_t *h, enum recipe_kind kind, const char *name);
 

@@ -302,26 +302,6 @@ int target_locate(gotc_t *h, const char *path, const char *go, const char *with,
 	return rc;
 }
 
-char *target_nearest(gotc_t *h, const char *name)
-{
-	char **all = calloc(1, sizeof(char *));
-	for (size_t i = 0; all && h->search && h->search[i]; i++) {
-		char *d = path_join(h->search[i], "targets");
-		char **v = d ? dir_list(d, ".ini") : NULL;
-		for (size_t k = 0; v && v[k]; k++) {
-			v[k][strlen(v[k]) - 4] = '\0';
-			if (strv_push(&all, v[k]))
-				break;
-		}
-		strv_free(v);
-		free(d);
-	}
-	const char *sug = all ? str_nearest(name, (const char *const *)all, (size_t)-1) : NULL;
-	char *out = sug ? strdup(sug) : NULL;
-	strv_free(all);
-	return out;
-}
-
 /* "no target NAME", with the nearest target name on the search path. */
 int target_not_found(gotc_t *h, const char *name, bool installed_too)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "install.h"
+#include "model.h"
 #include "store.h"
 #include "util.h"
 
@@ -137,6 +138,24 @@ void target_keep_previous(gotc_t *h, const char *name, const char *old, const ch
 	free(mark);
 }
 
+/* NAME is not installed: GOTC_ENOTINST for a target the search path has;
+ * else GOTC_ENOTARGET (exit 2) naming the nearest installed target, or the
+ * nearest on the search path. */
+static int not_installed(gotc_t *h, const char *name)
+{
+	if (target_known(h, name))
+		return gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed", name);
+	char *dir = str_printf("%s/targets", h->home);
+	char **v = dir ? dir_list(dir, "") : NULL;
+	const char *sug = v ? str_nearest(name, (const char *const *)v, (size_t)-1) : NULL;
+	int rc = sug ? gotc_fail(h, GOTC_ENOTARGET, "no installed target '%s' (did you mean '%s'? see 'gotc list')",
+				 name, sug)
+		     : target_not_found(h, name, true);
+	strv_free(v);
+	free(dir);
+	return rc;
+}
+
 int target_remove(gotc_t *h, const char *name)
 {
 	char *link = target_link_path(h, name), *pd = NULL;
@@ -153,7 +172,7 @@ int target_remove(gotc_t *h, const char *name)
 	/* the link goes first: the target is uninstalled in one step, and a
 	 * prefix left behind is no longer referenced (gc deletes it) */
 	if (unlink(link) < 0) {
-		rc = errno == ENOENT ? gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed", name)
+		rc = errno == ENOENT ? not_installed(h, name)
 				     : gotc_fail(h, -errno, "cannot remove %s: %s", link, strerror(errno));
 		goto out;
 	}
@@ -239,7 +258,7 @@ int target_verify(gotc_t *h, char *const *names, size_t n, struct store_report *
 		bool absent = link && lstat(link, &st) < 0;
 		free(link);
 		if (absent) {
-			note(r, one.name, 0, gotc_fail(h, GOTC_ENOTINST, "target '%s' is not installed", one.name));
+			note(r, one.name, 0, not_installed(h, one.name));
 		} else if (names && (one.err = resolve(h, &one))) {
 			note(r, one.name, 0, one.err);
 		} else if (t->err) {

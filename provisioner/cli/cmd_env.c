@@ -93,13 +93,12 @@ int cmd_env(struct cli *cli, int argc, char **argv)
 	int rc = check && is_file(path) ? gomod_guard(&cli->h, name) : 0;
 	if (rc) {
 		fprintf(stderr, "%s%s\n", rc == GOTC_ERECIPE ? "" : "gotc env: ", cli->h.errbuf);
-		ex = rc == GOTC_ERECIPE ? EXIT_USAGE : EXIT_FAIL;
+		ex = rc == GOTC_ERECIPE || rc == GOTC_ENOTARGET ? EXIT_USAGE : EXIT_FAIL;
 	} else if (!is_file(path)) {
-		char *hint = hint_install(&cli->h, name);
-		fprintf(stderr, "gotc env: target '%s' is not installed in %s (%s)\n", name, cli->h.home,
-			hint ? hint : "");
-		free(hint);
-		ex = EXIT_FAIL;
+		/* the failure path only: the search path is read for a suggestion */
+		rc = target_not_installed(&cli->h, name);
+		fprintf(stderr, "gotc env: %s\n", cli->h.errbuf);
+		ex = rc == GOTC_ENOTARGET ? EXIT_USAGE : EXIT_FAIL;
 	} else if (!format) {
 		printf("%s\n", path);
 	} else {

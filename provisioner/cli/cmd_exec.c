@@ -34,7 +34,7 @@ static int run_name(struct cli *cli, const char *name, char **cmd)
 		rc = env_apply(&cli->h, name);
 	if (rc) {
 		fprintf(stderr, "gotc exec: %s\n", cli->h.errbuf);
-		return EXIT_FAIL;
+		return rc == GOTC_ENOTARGET ? EXIT_USAGE : EXIT_FAIL;
 	}
 	fflush(stdout);
 	execvp(cmd[0], cmd);

@@ -19,7 +19,8 @@ int cmd_remove(struct cli *cli, int argc, char **argv)
 		int rc = target_remove(&cli->h, names[i]);
 		if (rc) {
 			fprintf(stderr, "gotc remove: %s\n", cli->h.errbuf);
-			ex = EXIT_FAIL;
+			/* an unknown name is a usage error, whatever else failed */
+			ex = rc == GOTC_ENOTARGET || ex == EXIT_USAGE ? EXIT_USAGE : EXIT_FAIL;
 		} else if (!cli->quiet) {
 			fprintf(stderr, "removed %s (run 'gotc gc' to free its store entries)\n", names[i]);
 		}

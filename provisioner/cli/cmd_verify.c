@@ -10,6 +10,7 @@
 
 struct out {
 	struct cli *cli;
+	bool unknown;	   /* a name neither installed nor on the search path */
 	unsigned problems; /* in the directory being checked */
 	char **bad;	   /* the directories with problems */
 };
@@ -27,6 +28,8 @@ static void item(void *ctx, const char *dir, uint64_t bytes, int rc)
 	(void)bytes;
 	if (rc)
 		fprintf(stderr, "gotc verify: %s\n", o->cli->h.errbuf);
+	if (rc == GOTC_ENOTARGET)
+		o->unknown = true;
 	else if (o->cli->verbose && !o->problems)
 		printf("ok       %s\n", dir);
 	if ((o->problems || rc) && strv_push(&o->bad, dir))
@@ -83,7 +86,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	int ex = cli_installed_names(cli, c, argv + 1, (size_t)(argc - 1), &names);
 	if (ex >= 0)
 		return ex;
-	struct out o = {cli, 0, NULL};
+	struct out o = {cli, false, 0, NULL};
 	struct store_report r = {.problem = problem, .item = item, .ctx = &o};
 	int rc = target_verify(&cli->h, argc > 1 ? names : NULL, (size_t)(argc - 1), &r);
 	if (rc) {
@@ -116,5 +119,5 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "verify: %u director%s checked, %u problem%s%s\n", checked,
 			checked == 1 ? "y" : "ies", bad, bad == 1 ? "" : "s",
 			changed ? ", recipes changed since install (see above)" : "");
-	return bad ? EXIT_FAIL : EXIT_OK;
+	return o.unknown ? EXIT_USAGE : bad ? EXIT_FAIL : EXIT_OK;
 }

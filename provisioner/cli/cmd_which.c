@@ -85,7 +85,7 @@ int cmd_which(struct cli *cli, int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "gotc which: %s\n", cli->h.errbuf);
 		free(target);
-		return EXIT_FAIL;
+		return rc == GOTC_ENOTARGET ? EXIT_USAGE : EXIT_FAIL;
 	}
 	char *path = NULL;
 	if (strcmp(tool, "go") == 0) {

@@ -43,6 +43,23 @@ g shw test-arm64
 check "unknown command: did you mean" 2 "gotc: no command 'shw' (did you mean 'show'? see 'gotc --help')"
 g help instal
 check "help of an unknown command: did you mean" 2 "gotc help: no command 'instal' (did you mean 'install'? see 'gotc help')"
+# every command's unknown target is exit 2 with the nearest name (gotc(1)
+# EXIT STATUS); a known target that is not installed stays exit 1
+for c in env env-json exec which remove verify; do
+	case $c in
+	env-json) set -- env --format=json ;;
+	exec) set -- exec ;;
+	which) set -- which cc ;;
+	*) set -- "$c" ;;
+	esac
+	g "$@" test-arm6 $([ "$c" = exec ] && echo true)
+	check "$c of an unknown target exits 2" 2
+	err_has "$c of an unknown target: did you mean" "did you mean 'test-arm64'?"
+	g "$@" test-arm64 $([ "$c" = exec ] && echo true)
+	check "$c of a known target not installed exits 1" 1
+done
+g remove test-arm64 test-arm6
+check "remove: an unknown name among others exits 2" 2
 # global options before or after the command, one policy
 g targets -v --json
 check "targets -v --json (a global option among the command's)" 0
@@ -55,9 +72,9 @@ out_has "--home after the command is used" "targets in $T/h3:"
 g list --home
 check "--home without DIR" 2 "gotc list: --home needs a directory"
 g env -q nosuch
-check "env -q: a global option after env (the light front end)" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
+check "env -q: a global option after env (the light front end)" 2 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 g exec nosuch -q
-check "exec: options after TARGET belong to the command line" 1 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
+check "exec: options after TARGET belong to the command line" 2 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 g targets --bogus
 check "targets with a bad option" 2 "gotc targets: unknown option '--bogus'"
 g install

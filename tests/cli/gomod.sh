@@ -58,6 +58,6 @@ check "env --check passes a module that fits" 0
 out_has "env --check prints the path" "$GOTC_HOME/targets/fix-gcc/env.sh"
 rm -f "$M/go.mod"
 in_mod "$M" exec nosuch -- true
-check "exec of a target not installed" 1 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
+check "exec of a target that exists nowhere" 2 "gotc exec: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 stop_server
 done_testing

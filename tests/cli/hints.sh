@@ -29,11 +29,11 @@ hint=$(sed -n 's/^  use it: //p' "$T/err")
 run_hint "$hint && echo \"\$GOARCH \$CGO_ENABLED\"" && [ "$(cat "$T/hint.out")" = "arm64 1" ] &&
 	ok "install: the env hint runs in sh" || notok "install: the env hint runs in sh" "$(cat "$T/hint.out")"
 g --home "$H" exec nosuch -- true
-check "exec of a target that exists nowhere" 1
+check "exec of a target that exists nowhere" 2
 err_has "exec: no install hint for a target that does not exist" "no target 'nosuch' on the search path either: see 'gotc --home '$H' targets'"
 grep -q 'install nosuch' "$T/err" && notok "never 'install nosuch'" "$(cat "$T/err")" || ok "never 'install nosuch'"
 g env nosuch
-check "env of a target that exists nowhere" 1
+check "env of a target that exists nowhere" 2
 grep -q 'install nosuch' "$T/err" && notok "env: never 'install nosuch'" "$(cat "$T/err")" || ok "env: never 'install nosuch'"
 g exec fix-clang -- true
 check "exec of a known target not installed" 1

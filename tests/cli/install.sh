@@ -71,7 +71,7 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=
 g env --format=yaml fix-gcc
 check "unknown format is a usage error" 2
 g env nosuch
-check "env of a target not installed" 1 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
+check "env of a target that exists nowhere" 2 "gotc env: target 'nosuch' is not installed in $GOTC_HOME (no target 'nosuch' on the search path either: see 'gotc targets')"
 
 # --- exec runs without a shell
 g exec fix-gcc -- sh -c 'echo "$GOARCH $HOSTILE"'

@@ -73,5 +73,5 @@ g gc
 check "gc then frees the prefix" 0
 [ ! -e "$GOTC_HOME/prefixes/t1-aaaa" ] && ok "prefix deleted by gc" || notok "prefix deleted by gc"
 g remove t1
-check "remove of a target not installed" 1 "gotc remove: target 't1' is not installed"
+check "remove of a name neither installed nor on the search path" 2 "gotc remove: no target 't1' installed or on the search path (see 'gotc list' and 'gotc targets')"
 done_testing

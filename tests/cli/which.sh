@@ -30,10 +30,10 @@ check "no TARGET: the only one installed" 0
 [ "$(cat "$T/out")" = "$(sed -n 1p "$T/want")" ] && ok "the only installed target's go" || notok "default target" "$(cat "$T/out")"
 "$(cat "$T/out")" version >"$T/v" 2>&1 && grep -q "go1.19.8" "$T/v" && ok "the go it names runs" || notok "go runs" "$(cat "$T/v")"
 GOTC_TARGET=nosuch nw which cc
-check "no TARGET: the loaded env's (GOTC_TARGET), not installed here" 1
+check "no TARGET: the loaded env's (GOTC_TARGET), not installed here (and on no search path)" 2
 err_has "names the target" "nosuch"
 nw which cc nosuch
-check "a target not installed" 1
+check "a target not installed and on no search path" 2
 
 # doctor, run by another user of this root-owned home (a system-wide home):
 # GOCACHE is that user's fallback, which doctor accepts
