@@ -419,7 +419,8 @@ static int check_symlink(struct ctx *c, const char *name, const char *rel, const
 }
 
 /* A hardlink must name a regular file this archive already extracted. */
-static int check_hardlink(struct ctx *c, const char *name, const char *target, const char **out)
+static int check_hardlink(struct ctx *c, const char *name, const char *self, const char *target,
+			  const char **out)
 {
 	char *norm = NULL;
 	int k = norm_path(target, &norm);
@@ -432,6 +433,12 @@ static int check_hardlink(struct ctx *c, const char *name, const char *target, c
 	}
 	const char *rel = strip_n(norm, c->o->strip);
 	struct stat st;
+	/* libarchive skips a link to itself with a warning and no data state:
+	 * writing its data then puts the writer in its fatal state */
+	if (strcmp(rel, self) == 0) {
+		rc = unsafe(c, name, "hard link to itself");
+		goto out;
+	}
 	if (!*rel || !set_has(&c->regs, rel)) {
 		rc = unsafe(c, name, "hardlink target '%s' is not a file extracted before it", target);
 		goto out;
@@ -533,7 +540,7 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 	mode_t type = archive_entry_filetype(e);
 	const char *hl = archive_entry_hardlink(e), *sl = NULL, *t = NULL;
 	if (hl) {
-		if ((rc = check_hardlink(c, name, hl, &hl)))
+		if ((rc = check_hardlink(c, name, rel, hl, &hl)))
 			goto out;
 		type = AE_IFREG;
 	} else if (type == AE_IFLNK) {

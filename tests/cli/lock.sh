@@ -46,6 +46,12 @@ check "install --locked of one locked target" 0
 g install --locked "$L" fix-nosuch
 check "install --locked of a target not in the lock" 2
 err_has "names the lockfile and the target" "$L: target fix-nosuch is not in the lock"
+# a locked target gone from the search path: lock_install wraps the detail
+# (which holds the name) and must never use it as a format
+sed 's/fix-clang/fix-%s%n%x/g' "$L" >"$T/pct.lock"
+g install --locked "$T/pct.lock" 'fix-%s%n%x'
+check "install --locked of a target no longer on the search path" 2
+err_has "the wrapped message keeps its '%' verbatim" "$T/pct.lock: target fix-%s%n%x (fix-%s%n%x in the lock) is no longer on the search path: no target 'fix-%s%n%x' on the search path"
 g lock -o - fix-gcc
 check "lock -o - writes stdout" 0
 out_has "stdout has the lockfile" "[target fix-gcc]"

@@ -259,6 +259,68 @@ static void test_rm_rf_deep(void **state)
 	free(root);
 }
 
+/* Temporary files are made by mkostemp (file_create_tmp): a file or link an
+ * attacker planted at the old predictable name PATH.tmp.PID is neither
+ * followed nor clobbered, and no such name is built anywhere in the core. */
+static void test_tmp_names(void **state)
+{
+	(void)state;
+	char *dir = str_printf("/tmp/gotc-tmpnames-%ld", (long)getpid());
+	char *path = str_printf("%s/info", dir), *canary = str_printf("%s/canary", dir);
+	char *old = str_printf("%s.tmp.%ld", path, (long)getpid());
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(write_file_atomic(canary, "keep", 4, 0644), 0);
+	assert_int_equal(symlink(canary, old), 0);
+	assert_int_equal(write_file_atomic(path, "new", 3, 0644), 0);
+	char *data = NULL;
+	assert_int_equal(read_file(canary, &data, NULL), 0);
+	assert_string_equal(data, "keep"); /* the link was not followed */
+	free(data);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode)); /* not the planted link renamed */
+	assert_int_equal(read_file(path, &data, NULL), 0);
+	assert_string_equal(data, "new");
+	free(data);
+	assert_int_equal(lstat(old, &st), 0);
+	assert_true(S_ISLNK(st.st_mode)); /* left alone */
+	/* two temporaries of one path never share a name */
+	char *t1 = NULL, *t2 = NULL;
+	int f1 = file_create_tmp(path, 0600, &t1), f2 = file_create_tmp(path, 0600, &t2);
+	assert_true(f1 >= 0 && f2 >= 0);
+	assert_string_not_equal(t1, t2);
+	assert_true(str_starts(t1, path));
+	close(f1);
+	close(f2);
+	unlink(t1);
+	unlink(t2);
+	free(t1);
+	free(t2);
+	assert_int_equal(rm_rf(dir), 0);
+	free(old);
+	free(canary);
+	free(path);
+	free(dir);
+
+	/* the source: no "%s.tmp.%ld"-style name is built in provisioner/ */
+	const char *src = getenv("GOTC_SRC");
+	char *pdir = str_printf("%s/provisioner", src && *src ? src : ".");
+	char **files = dir_list(pdir, ".c");
+	assert_non_null(files);
+	size_t n = 0;
+	for (size_t i = 0; files[i]; i++, n++) {
+		char *p = path_join(pdir, files[i]), *text = NULL;
+		assert_int_equal(read_file(p, &text, NULL), 0);
+		if (strstr(text, ".tmp.%") || strstr(text, ".part.%"))
+			fail_msg("%s builds a predictable temporary name (use file_create_tmp)", p);
+		free(text);
+		free(p);
+	}
+	assert_true(n > 40);
+	strv_free(files);
+	free(pdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_linear_ini),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_rm_rf_deep),
+		cmocka_unit_test(test_tmp_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
