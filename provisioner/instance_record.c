@@ -670,8 +670,11 @@ int instance_lint_files(gotc_t *h, const char *spec, char ***files)
 	struct target *t = NULL;
 	char *rpaths[TR__COUNT] = {NULL};
 	*files = NULL;
-	if (instance_parse(h, spec, &in))
-		return gotc_fail(h, GOTC_ENOTFOUND, "%s", h->errbuf);
+	if (instance_parse(h, spec, &in)) {
+		char msg[sizeof(h->errbuf)]; /* the message stays; its code becomes not-found */
+		memcpy(msg, h->errbuf, sizeof(msg));
+		return gotc_fail(h, GOTC_ENOTFOUND, "%s", msg);
+	}
 	/* the file the search path gives (what an install would use), else the
 	 * installed instance's own copy */
 	char *path = find_target_file(h, in.target);

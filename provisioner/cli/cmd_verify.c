@@ -37,14 +37,6 @@ static void item(void *ctx, const char *dir, uint64_t bytes, int rc)
 	o->problems = 0;
 }
 
-static bool listed(char *const *v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* The installed targets whose prefix or store entries had problems, and the
  * command that repairs them. */
 static void repair_hint(struct cli *cli, char *const *bad)
@@ -58,10 +50,10 @@ static void repair_hint(struct cli *cli, char *const *bad)
 	buf_printf(&args, "install --reinstall");
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		bool hit = v[i].prefix && listed(bad, v[i].prefix);
+		bool hit = v[i].prefix && strv_has(bad, v[i].prefix);
 		for (char **e = v[i].info.entries; e && *e && !hit; e++) {
 			char *ed = str_printf("%s/store/%s", cli->h.home, *e);
-			hit = ed && listed(bad, ed);
+			hit = ed && strv_has(bad, ed);
 			free(ed);
 		}
 		char *q = hit ? str_shell_quote(v[i].name) : NULL;

@@ -427,4 +427,7 @@ fresh
 g lint debian11-arm6
 check "lint of a misspelt target: exit 2, did you mean" 2 "gotc lint: debian11-arm6: no such file, target on the search path or installed target (did you mean 'debian11-arm64'? see 'gotc targets' and 'gotc list')"
 
+fresh_s
+g lint test-arm64@gox
+check "lint of a malformed instance name keeps the parser's message" 2 "gotc lint: 'test-arm64@gox': '@gox' needs a Go version like 1.24 or 1.24.4 after 'go'"
 done_testing
