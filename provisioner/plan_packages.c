@@ -44,12 +44,14 @@ static int fetch_one(gotc_t *h, const char *label, const char *url_as_written, c
 }
 
 /* A base package's name and version from its cross package's pin: package
- * "libc6-dev-arm64-cross" (or "NAME:ARCH"), url ".../NAME_VERSION_ARCH.deb". */
+ * "libc6-dev-arm64-cross" (or "NAME:ARCH", either with "@SUITE" when
+ * tools/update-pins takes it from another suite), url
+ * ".../NAME_VERSION_ARCH.deb". */
 static int base_add(struct deb_base **v, size_t *n, char ***own, const struct source *s)
 {
 	if (!s->package)
 		return 0;
-	char *name = str_ndup(s->package, strcspn(s->package, ":"));
+	char *name = str_ndup(s->package, strcspn(s->package, ":@"));
 	if (!name)
 		return -ENOMEM;
 	if (str_ends(name, "-cross")) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# End to end, for every Debian-based target (debian11-*, debian12-*): install from a
+# End to end, for every Debian-based target (debian1[123]-*): install from a
 # loopback mirror of real Debian packages, build the cgo probe (C + C++) with
 # `go build` inside the emitted env sourced by a non-interactive sh with no
 # profile files, run it under qemu-user-static and check its output.
@@ -24,7 +24,7 @@
 started=$(date +%s)
 # debian12-x86_64-libcxx is left out by default: debian12-arm64-libcxx runs
 # the same libc++ checks (name it in GOTC_E2E_TARGETS to run it)
-targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini | sed 's/\.ini$//' |
+targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini debian13-*.ini | sed 's/\.ini$//' |
 	grep -vx debian12-x86_64-libcxx)}
 # go test of the Go 1.22 module (a long probe: once per GOARCH at most),
 # with the target's own Go (GOTC_E2E_GOTEST) and as TARGET@go1.22
@@ -33,22 +33,22 @@ GOTEST_TARGETS=${GOTC_E2E_GOTEST-}
 GO122_TARGETS=${GOTC_E2E_GO122-debian12-arm64}
 # sysroot packages (zlib, libcrypto, sqlite3) on these gcc targets as
 # TARGET@with-...; tests/e2e/packages.sh has debian12-arm64 and its clang
-# target.  Not riscv64: Debian 12 has no riscv64 in its archive (the port
-# became official in Debian 13), so its sysroot recipe has no [packages].
-PKG_TARGETS=${GOTC_E2E_PACKAGES-debian12-armv7 debian12-mips64le debian12-x86_64}
+# target.  riscv64 is debian13-riscv64 (trixie's index): Debian 12 has no
+# riscv64 in its archive, so debian12-riscv64's recipe has no [packages].
+PKG_TARGETS=${GOTC_E2E_PACKAGES-debian12-armv7 debian12-mips64le debian12-x86_64 debian13-riscv64}
 PKG_INSTANCE_SUFFIX=@with-$(printf '%s\n' $LIBS_PACKAGES | sort | paste -sd_)
 # the mirror serves the signed index of each such target's architecture and
 # the packages of the closure
 mirror_args=
 for t in $PKG_TARGETS; do
 	case " $(echo $targets) " in *" $t "*) ;; *) continue ;; esac
-	sr=$(sed -n 's/^sysroot = //p' "$ROOT/targets/$t.ini")
-	da=$(sed -n '/^\[packages\]/,/^\[/s/^architecture = //p' "$ROOT/recipes/sysroot/$sr.ini")
+	da=$(libs_suite "$t" architecture)
+	ds=$(libs_suite "$t")
 	# (a sysroot recipe without [packages] fails that target's packages step)
 	[ -n "$da" ] || continue
-	mirror_args="$mirror_args --index bookworm:$da"
-	for p in $LIBS_CLOSURE; do
-		mirror_args="$mirror_args --package $p:$da@bookworm"
+	mirror_args="$mirror_args --index $ds:$da"
+	for p in $(libs_closure "$ds"); do
+		mirror_args="$mirror_args --package $p:$da@$ds"
 	done
 done
 # shellcheck disable=SC2086
@@ -266,7 +266,7 @@ C=4"
 		else
 			ok "$pinst: install --with $LIBS_PACKAGES"
 			seed_cache "$(gocache_of "$pinst")" "$goarch-$gosub"
-			check_libs "$pinst" "$w/libs"
+			check_libs "$pinst" "$w/libs" "$(libs_suite "$t")"
 			[ "$libs_res" = pass ] || res=fail
 			matrix="$matrix
 # packages $t zlib,crypto,sqlite $libs_res (build+run+check $libs_time s)"

@@ -1,17 +1,37 @@
 # tests/lib/libs.sh - the sysroot-packages probe of the e2e tests: one module
 # (tests/e2e/packages) with three cgo programs, zlib and libcrypto (EVP
 # sha256) through pkg-config and sqlite3 through <sqlite3.h> and -lsqlite3.
-# Usage: . this after cli.sh; check_libs INSTANCE DIR; seed_cache GOCACHE KEY
-# The closure these programs need from the sysroot's distribution:
+# Usage: . this after cli.sh; check_libs INSTANCE DIR [SUITE]; seed_cache GOCACHE KEY
+# The closure these programs need from the sysroot's distribution (Debian 12;
+# libs_closure SUITE for another suite):
 LIBS_PACKAGES="zlib1g-dev libssl-dev libsqlite3-dev"
 LIBS_CLOSURE="zlib1g-dev zlib1g libssl-dev libssl3 libsqlite3-dev libsqlite3-0"
+# libs_closure SUITE: that closure in SUITE (trixie: openssl's t64 library,
+# which needs libzstd1; its Multi-Arch: foreign openssl-provider-legacy is left out)
+libs_closure() {
+	case $1 in
+	trixie) echo "zlib1g-dev zlib1g libssl-dev libssl3t64 libzstd1 libsqlite3-dev libsqlite3-0" ;;
+	*) echo "$LIBS_CLOSURE" ;;
+	esac
+}
+# libs_suite TARGET [KEY]: KEY (default suite) of the [packages] section of
+# the shipped TARGET's sysroot recipe (empty when it has none)
+libs_suite() {
+	_lr=$(sed -n 's/^sysroot = //p' "$ROOT/targets/$1.ini")
+	sed -n "/^\[packages\]/,/^\[/s/^${2:-suite} = //p" "$ROOT/recipes/sysroot/$_lr.ini"
+}
 
-# check_libs INSTANCE DIR: in INSTANCE's env (gotc exec), build the three
-# programs with one `go build ./...` in DIR (a copy of the module), run each
-# through the target's go_linux_GOARCH_exec, compare its output and run
-# `gotc check` on it.  libs_res is pass or fail; libs_time the seconds taken.
+# check_libs INSTANCE DIR [SUITE]: in INSTANCE's env (gotc exec), build the
+# three programs with one `go build ./...` in DIR (a copy of the module), run
+# each through the target's go_linux_GOARCH_exec, compare its output (the
+# library versions of SUITE, default bookworm) and run `gotc check` on it.
+# libs_res is pass or fail; libs_time the seconds taken.
 check_libs() {
 	_li=$1 _lw=$2 _l0=$(date +%s)
+	case ${3:-bookworm} in
+	trixie) _lzv=1.3.1 _lsv=3.46.1 ;;
+	*) _lzv=1.2.13 _lsv=3.40.1 ;;
+	esac
 	libs_res=pass
 	rm -rf "$_lw"
 	cp -R "$ROOT/tests/e2e/packages" "$_lw"
@@ -26,9 +46,9 @@ check_libs() {
 	fi
 	for _ld in zlib crypto sqlite; do
 		case $_ld in
-		zlib) _lwant="zlib 1.2.13 roundtrip=19" ;;
+		zlib) _lwant="zlib $_lzv roundtrip=19" ;;
 		crypto) _lwant="sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ;;
-		sqlite) _lwant="sqlite 3.40.1 6*7=42" ;;
+		sqlite) _lwant="sqlite $_lsv 6*7=42" ;;
 		esac
 		# the target's own exec wrapper finds the added libraries
 		"$GOTC_BIN" exec "$_li" -- sh -c "go_linux_\${GOARCH}_exec '$_lw/bin/$_ld'" >"$_lw/$_ld.out" 2>&1
