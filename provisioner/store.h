@@ -114,6 +114,8 @@ struct store_report {
 	unsigned items, problems, errors;
 	uint64_t bytes;
 	bool quick; /* verify: compare types, modes, sizes and links, not contents */
+	bool shallow; /* verify, quick: store entries only present (root/ and
+		       * manifest), their files not looked at */
 };
 
 /* Uninstall a target: remove targets/NAME (takes the lock), then discard its

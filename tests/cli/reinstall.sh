@@ -31,8 +31,17 @@ out_has "verify names the repair, with --home" "repair:  gotc --home $GOTC_HOME 
 grep -c '^\(modified\|missing\) ' "$T/out" >"$T/nbad"
 [ "$(cat "$T/nbad")" = 3 ] && ok "three problems" || notok "three problems" "$(cat "$T/out")"
 cp "$T/out" "$T/verify.before"
+# install's quick look: the prefix's files, the store entries' presence
+# (their files are verify's, above)
 g --home "$GOTC_HOME" install fix-gcc
-check "install of the damaged target is not 'up to date'" 1 "gotc: fix-gcc is installed, but 3 files differ from the manifests written at install (gotc --home $GOTC_HOME verify fix-gcc lists them): repair it with gotc --home $GOTC_HOME install --reinstall fix-gcc"
+check "install of the damaged target is not 'up to date'" 1 "gotc: fix-gcc is installed, but 1 file differs from the manifests written at install (gotc --home $GOTC_HOME verify fix-gcc lists them): repair it with gotc --home $GOTC_HOME install --reinstall fix-gcc"
+sysroot=$(ls -d "$GOTC_HOME"/store/sysroot-*)
+chmod u+w "$sysroot"
+mv "$sysroot/manifest" "$sysroot/manifest.away"
+g --home "$GOTC_HOME" install fix-gcc
+check "an entry without its manifest: install is not 'up to date'" 1 "gotc: fix-gcc is installed, but 2 files differ from the manifests written at install (gotc --home $GOTC_HOME verify fix-gcc lists them): repair it with gotc --home $GOTC_HOME install --reinstall fix-gcc"
+mv "$sysroot/manifest.away" "$sysroot/manifest"
+chmod a-w "$sysroot"
 
 # killed while the new entries are staged, then after the first exchange:
 # every entry and the prefix in place, whole (old or new), the target usable
