@@ -3,8 +3,10 @@
  * measured with the ELF checker when the entry is assembled.  A recipe's
  * host_glibc must say exactly that (install refuses before downloading on a
  * host below it), so a wrong value is an assembly error, never a lie.  A
- * recipe without host_glibc (upstream toolchains nobody measured) is not
- * guarded before downloading; its entry still records what it needs. */
+ * recipe without host_glibc (upstream toolchains nobody measured) cannot be
+ * guarded before downloading: what its entry measures is held to the host at
+ * assembly instead, so it is refused before anything is installed, and the
+ * entry records what it needs. */
 #include <dirent.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
@@ -46,6 +48,37 @@ static int need_one(gotc_t *h, const char *rel, const char *full, const struct s
 	return 0;
 }
 
+const char *host_glibc_version(void)
+{
+	const char *t = getenv("GOTC_TEST_HOST_GLIBC");
+	return t && *t ? t : gnu_get_libc_version();
+}
+
+/* The Debian release that first has glibc v, for the advice. */
+static const char *debian_for(const char *v)
+{
+	static const struct {
+		const char *glibc, *debian;
+	} rel[] = {{"2.24", "Debian 9"}, {"2.28", "Debian 10"}, {"2.31", "Debian 11"},
+		   {"2.36", "Debian 12"}, {"2.41", "Debian 13"}};
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+		if (version_cmp(v, rel[i].glibc) <= 0)
+			return rel[i].debian;
+	return NULL;
+}
+
+/* GOTC_EHOST: toolchain name needs glibc need (why: what says so, or ""),
+ * this host has less. */
+static int host_too_old(gotc_t *h, const char *name, const char *need, const char *why)
+{
+	const char *deb = debian_for(need);
+	return gotc_fail(h, GOTC_EHOST,
+			 "%s runs on hosts with glibc \u2265 %s%s; this host has %s (use a%s%s%s host or "
+			 "container, or a relocatable toolchain such as the Bootlin-based targets)",
+			 name, need, why, host_glibc_version(), deb ? " " : "", deb ? deb : "",
+			 deb ? " or newer" : " newer");
+}
+
 int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, char **info)
 {
 	const struct arch_info *ha = arch_find(host_arch());
@@ -73,6 +106,14 @@ int toolchain_host_need(gotc_t *h, const struct recipe *r, const char *root, cha
 			       r->path, r->host_glibc_line, want);
 		goto out;
 	}
+	/* undeclared (so not refused before downloading): refused now, before
+	 * anything is installed, if this host cannot run what was measured */
+	if (!r->host_glibc && n.best[0] && version_cmp(host_glibc_version(), n.best) < 0) {
+		char *why = str_printf(" (its %s needs GLIBC_%s)", n.file, n.best);
+		rc = why ? host_too_old(h, r->name, n.best, why) : gotc_fail(h, -ENOMEM, "out of memory");
+		free(why);
+		goto out;
+	}
 	*info = str_printf("host_arch %s\nhost_glibc %s\n", host_arch(), n.best[0] ? n.best : "none");
 	if (!*info)
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
@@ -81,36 +122,11 @@ out:
 	return rc;
 }
 
-const char *host_glibc_version(void)
-{
-	const char *t = getenv("GOTC_TEST_HOST_GLIBC");
-	return t && *t ? t : gnu_get_libc_version();
-}
-
-/* The Debian release that first has glibc v, for the advice. */
-static const char *debian_for(const char *v)
-{
-	static const struct {
-		const char *glibc, *debian;
-	} rel[] = {{"2.24", "Debian 9"}, {"2.28", "Debian 10"}, {"2.31", "Debian 11"},
-		   {"2.36", "Debian 12"}, {"2.41", "Debian 13"}};
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
-		if (version_cmp(v, rel[i].glibc) <= 0)
-			return rel[i].debian;
-	return NULL;
-}
-
 int toolchain_host_check(gotc_t *h, const struct recipe *r)
 {
 	if (!r || !r->host_glibc || strcmp(r->host_glibc, "none") == 0)
 		return 0;
-	const char *have = host_glibc_version();
-	if (version_cmp(have, r->host_glibc) >= 0)
+	if (version_cmp(host_glibc_version(), r->host_glibc) >= 0)
 		return 0;
-	const char *deb = debian_for(r->host_glibc);
-	return gotc_fail(h, GOTC_EHOST,
-			 "%s runs on hosts with glibc \u2265 %s; this host has %s (use a%s%s%s host or "
-			 "container, or a relocatable toolchain such as the Bootlin-based targets)",
-			 r->name, r->host_glibc, have, deb ? " " : "", deb ? deb : "",
-			 deb ? " or newer" : " newer");
+	return host_too_old(h, r->name, r->host_glibc, "");
 }

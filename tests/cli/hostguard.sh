@@ -57,5 +57,34 @@ g install fix-hg
 check "host_glibc must be a version" 2
 err_has "the recipe error says what is wrong" \
 	"$S/recipes/toolchain/gcc-hg.ini:10: host_glibc: 'two' is not a version (X.Y) or none"
+
+# a toolchain that declares nothing (as the upstream tarballs) is held to
+# what its entry measures: a real host program (built here, it needs the
+# host's GLIBC_ of __libc_start_main) in the package
+d="$TMPROOT/src/tc-up"
+mkdir -p "$d/usr/bin"
+cp -R "$FX/src/tc/usr" "$d/"
+printf 'int main(void) { return 0; }\n' >"$TMPROOT/hello.c"
+if ! cc -o "$d/usr/bin/aarch64-linux-gnu-helper" "$TMPROOT/hello.c"; then
+	notok "a host program for the fixture builds (cc)"
+fi
+deb "$d" "$FX/www/gcc-up.deb"
+sed -e "s/^sha256 = .*/sha256 = $(sha "$FX/www/gcc-up.deb")/" -e "s/^size = .*/size = $(size "$FX/www/gcc-up.deb")/" \
+	-e 's/gcc-test.deb/gcc-up.deb/' "$FX/search/recipes/toolchain/gcc-fix.ini" >"$S/recipes/toolchain/gcc-up.ini"
+sed 's/^toolchain = .*/toolchain = gcc-up/' "$FX/search/targets/fix-gcc.ini" >"$S/targets/fix-up.ini"
+fresh; mirror_config
+GOTC_TEST_HOST_GLIBC=2.17 g install fix-up
+check "an undeclared toolchain the host cannot run is refused when assembled" 1
+need=$(sed -n 's/^gotc: gcc-up runs on hosts with glibc ≥ \([0-9.]*\) (its usr\/bin\/aarch64-linux-gnu-helper needs GLIBC_\1); this host has 2.17 (use a .*Bootlin-based targets)$/\1/p' "$T/err")
+[ -n "$need" ] && ok "the refusal names the measured need ($need) and the file" || notok "refusal message" "$(cat "$T/err")"
+if ls "$GOTC_HOME/store" 2>/dev/null | grep -q '^toolchain-' || [ -e "$GOTC_HOME/targets/fix-up" ] ||
+	[ -n "$(ls -A "$GOTC_HOME/store/.staging" 2>/dev/null)" ]; then
+	notok "nothing installed after the refusal" "$(ls -A "$GOTC_HOME/store" "$GOTC_HOME/targets" 2>&1)"
+else ok "nothing installed after the refusal"; fi
+g install fix-up
+check "on this host it installs" 0
+if [ -n "$need" ] && grep -qx "host_glibc $need" "$GOTC_HOME"/store/toolchain-*/info; then
+	ok "the entry records the measured need"
+else notok "the entry records the measured need $need" "$(cat "$GOTC_HOME"/store/toolchain-*/info)"; fi
 stop_server
 done_testing

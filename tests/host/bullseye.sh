@@ -5,8 +5,8 @@
 # -dev packages.  In it, every target whose toolchain needs glibc 2.36 (the
 # Debian 12 gcc and clang toolchains) is refused by `gotc install` before any
 # download, with the host-glibc message and exit 1, and `gotc show` and
-# `gotc doctor` say so; the Debian 11 targets (GOTC_HOST_TARGETS, default
-# debian11-arm64) install from the loopback mirror of real .debs, and the cgo
+# `gotc doctor` say so; the Debian 11 targets (GOTC_HOST_TARGETS, default all
+# six) install from the loopback mirror of real .debs, and the cgo
 # probe (C + C++) builds in the target's env and runs under qemu-user (the
 # host's static qemu, copied in).
 #
@@ -25,7 +25,7 @@ SUITE=bullseye
 PKGS="gcc libc6-dev make pkg-config libarchive-dev libcurl4-openssl-dev libssl-dev libgit2-dev
 libinih-dev libelf-dev libjansson-dev ca-certificates"
 CACHE=${GOTC_HOST_CACHE:-/var/cache/gotc-test}
-TARGETS=${GOTC_HOST_TARGETS:-debian11-arm64}
+TARGETS=${GOTC_HOST_TARGETS:-debian11-arm64 debian11-armv7 debian11-mips64 debian11-mips64le debian11-riscv64 debian11-x86_64}
 R="$TMPROOT/root"
 
 # Never remove the tree while something is mounted in it.
