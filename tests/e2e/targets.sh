@@ -13,7 +13,8 @@
 # sysroot entries, with its own GOCACHE).  On those of GOTC_E2E_PACKAGES,
 # TARGET --with zlib1g-dev,libssl-dev,libsqlite3-dev builds and runs the zlib,
 # libcrypto and sqlite3 programs (tests/lib/libs.sh; tests/e2e/packages.sh
-# has arm64 and a clang target).  Each step's seconds go to the matrix lines.
+# has arm64 and a clang target).  On those of GOTC_E2E_DOCTOR `gotc doctor`
+# runs.  Each step's seconds go to the matrix lines.
 # Targets of one GOARCH share the standard library build: each GOCACHE
 # starts as a copy of the last one of that GOARCH (seed_cache).
 # GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
@@ -36,6 +37,9 @@ GO122_TARGETS=${GOTC_E2E_GO122-debian12-arm64}
 # target.  riscv64 is debian13-riscv64 (trixie's index): Debian 12 has no
 # riscv64 in its archive, so debian12-riscv64's recipe has no [packages].
 PKG_TARGETS=${GOTC_E2E_PACKAGES-debian12-armv7 debian12-mips64le debian12-x86_64 debian13-riscv64}
+# gotc doctor (its C, C++, cgo and Go probes built, checked and run under
+# qemu) on these; tests/e2e/abi.sh doctors the arm64 and armv7 ones
+DOCTOR_TARGETS=${GOTC_E2E_DOCTOR-debian13-riscv64}
 PKG_INSTANCE_SUFFIX=@with-$(printf '%s\n' $LIBS_PACKAGES | sort | paste -sd_)
 # the mirror serves the signed index of each such target's architecture and
 # the packages of the closure
@@ -255,6 +259,16 @@ C=4"
 		done
 	esac
 	lap gotest
+	case " $DOCTOR_TARGETS " in *" $t "*)
+		g doctor "$t"
+		if [ "$rc" -eq 0 ] && grep -q "^$t: [0-9]* checks, 0 failed, 0 skipped" "$T/out"; then
+			ok "$t: doctor ($(grep "^$t: " "$T/out"))"
+		else
+			res=fail
+			notok "$t: doctor" "$(grep -v ' ok ' "$T/out" "$T/err")"
+		fi
+		lap doctor
+	esac
 	# zlib, libcrypto and sqlite3 from the sysroot's distribution: the
 	# instance shares the target's toolchain, sysroot and Go entries
 	case " $PKG_TARGETS " in *" $t "*)
