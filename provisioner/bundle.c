@@ -180,11 +180,14 @@ static bool plain_name(const char *s)
 	return *s && *s != '.' && !strchr(s, '/');
 }
 
-/* targets/NAME.ini or recipes/KIND/NAME.ini, plain names only */
+/* targets/NAME.ini, packages/INSTANCE.ini or recipes/KIND/NAME.ini, plain
+ * names only */
 static bool file_name_ok(const char *s)
 {
 	if (str_starts(s, "targets/"))
 		return plain_name(s + 8) && str_ends(s, ".ini");
+	if (str_starts(s, "packages/"))
+		return plain_name(s + 9) && str_ends(s, ".ini");
 	if (!str_starts(s, "recipes/"))
 		return false;
 	const char *k = s + 8, *sl = strchr(k, '/');
@@ -215,7 +218,8 @@ static void *bundle_section(struct ini_ctx *c, const char *sect, int line, const
 		return NULL;
 	if ((s->kind == BS_ENTRY && !plain_name(name)) || (s->kind == BS_FILE && !file_name_ok(name))) {
 		ini_error(c, line, "[%.*s %s]: not a %s", (int)cl, sect, name,
-			  s->kind == BS_ENTRY ? "store entry name" : "targets/NAME.ini or recipes/KIND/NAME.ini path");
+			  s->kind == BS_ENTRY ? "store entry name"
+					     : "targets/NAME.ini, packages/NAME.ini or recipes/KIND/NAME.ini path");
 		return NULL;
 	}
 	return s;
@@ -290,27 +294,55 @@ struct bfile {
 	char hex[65];
 };
 
-static int add_file(gotc_t *h, struct bfile **v, size_t *n, char *rel, const char *path)
+/* Add member rel (taken) with data (taken, malloc'd) unless rel is there. */
+static int add_data(gotc_t *h, struct bfile **v, size_t *n, char *rel, char *data, size_t len)
 {
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; rel && i < *n; i++)
 		if (strcmp((*v)[i].rel, rel) == 0) {
 			free(rel);
+			free(data);
 			return 0;
 		}
-	struct bfile *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	struct bfile *nv = rel ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
 	if (!nv) {
 		free(rel);
+		free(data);
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	}
 	*v = nv;
 	struct bfile *f = &nv[(*n)++];
 	memset(f, 0, sizeof(*f));
 	f->rel = rel;
-	int rc = read_file(path, &f->data, &f->len);
-	if (rc)
-		return gotc_fail(h, rc, "%s: %s", path, strerror(-rc));
+	f->data = data;
+	f->len = len;
 	sha256_hex(f->data ? f->data : "", f->len, f->hex);
 	return 0;
+}
+
+static int add_file(gotc_t *h, struct bfile **v, size_t *n, char *rel, const char *path)
+{
+	for (size_t i = 0; rel && i < *n; i++)
+		if (strcmp((*v)[i].rel, rel) == 0) {
+			free(rel);
+			return 0;
+		}
+	char *data = NULL;
+	size_t len = 0;
+	int rc = read_file(path, &data, &len);
+	if (rc) {
+		free(rel);
+		return gotc_fail(h, rc, "%s: %s", path, strerror(-rc));
+	}
+	return add_data(h, v, n, rel, data, len);
+}
+
+/* Each ${mirror:NAME} of url once in *mirrors. */
+static int add_mirror(gotc_t *h, char ***mirrors, const char *u)
+{
+	char name[128];
+	if (!url_mirror_name(u, name, sizeof(name)) || strv_has(*mirrors, name))
+		return 0;
+	return strv_push(mirrors, name) ? gotc_fail(h, -ENOMEM, "out of memory") : 0;
 }
 
 int bundle_add_entry(gotc_t *h, struct bundle_writer *w, const char *name, const char *prefix)
@@ -427,18 +459,17 @@ int bundle_write(gotc_t *h, char *const *names, size_t n, const char *path)
 				continue;
 			rc = add_file(h, &files, &nf,
 				      str_printf("recipes/%s/%s.ini", recipe_kind_names[r->kind], r->name), r->path);
-			for (size_t s = 0; !rc && s < r->nsources; s++) {
-				const char *u = r->sources[s].url, *e = strchr(u, '}');
-				if (!str_starts(u, "${mirror:") || !e)
-					continue;
-				char *m = str_ndup(u + 9, (size_t)(e - u - 9));
-				bool have = false;
-				for (size_t j = 0; m && mirrors[j] && !have; j++)
-					have = strcmp(mirrors[j], m) == 0;
-				if (!m || (!have && strv_push(&mirrors, m)))
-					rc = gotc_fail(h, -ENOMEM, "out of memory");
-				free(m);
-			}
+			for (size_t s = 0; !rc && s < r->nsources; s++)
+				rc = add_mirror(h, &mirrors, r->sources[s].url);
+		}
+		/* an instance with packages (NAME@with-...): the pins it was
+		 * installed from, so the bundle installs it with no index */
+		if (p->packages && !rc) {
+			char *pins = pins_render(p);
+			rc = pins ? add_data(h, &files, &nf, str_printf("packages/%s.ini", tn), pins, strlen(pins))
+				  : gotc_fail(h, -ENOMEM, "out of memory");
+			for (size_t s = 0; !rc && s < p->packages->nsources; s++)
+				rc = add_mirror(h, &mirrors, p->packages->sources[s].url);
 		}
 		for (int j = 0; j < p->nentries && !rc; j++) {
 			bool have = false;
@@ -760,7 +791,18 @@ int bundle_install(gotc_t *h, const char *path, char *const *names, size_t n)
 				       path, want[i]);
 			break;
 		}
-		if ((rc = plan_build(h, want[i], &plans[np])))
+		/* an instance with packages plans from the pins it carries */
+		char *pn = str_printf("packages/%s.ini", want[i]);
+		char *pf = pn ? path_join(files, pn) : NULL;
+		bool pinned = pn && bfind(&bi, BS_FILE, pn);
+		struct pkg_pins pins = {0};
+		rc = !pf ? gotc_fail(h, -ENOMEM, "out of memory") : pinned ? pins_read(h, pf, &pins) : 0;
+		free(pn);
+		free(pf);
+		if (!rc)
+			rc = plan_build_pinned(h, want[i], pinned ? &pins : NULL, &plans[np]);
+		pins_free(&pins);
+		if (rc)
 			break;
 		np++;
 		/* every entry comes from the bundle or is already here */

@@ -6,6 +6,8 @@
  *   gotc-bundle.ini            first member: what is inside (format below)
  *   files/targets/NAME.ini     the target files used
  *   files/recipes/KIND/N.ini   the recipe files used
+ *   files/packages/INST.ini    an instance's resolved packages (its record's
+ *                              packages.ini, plan.h pkg_pins), when it has some
  *   store/NAME/info            store entries, exactly as committed
  *   store/NAME/manifest
  *   store/NAME/root/...
@@ -14,7 +16,7 @@
  * gotc-bundle.ini (strict INI):
  *   [bundle]  version = 1, gotc, host = ARCH, targets = NAME..., mirrors = NAME...
  *   [entry NAME]  manifest = SHA256, info = SHA256, bytes = N
- *   [file targets/NAME.ini]  sha256 = SHA256
+ *   [file targets/NAME.ini]  sha256 = SHA256 (also packages/INST.ini, recipes/...)
  *
  * Target prefixes are not carried: they hold absolute paths of the GOTC_HOME
  * that made them, so the installing side rebuilds them from the bundled

@@ -151,6 +151,11 @@ for t in pk-arm64 "$WITH"; do
 	check_libs "$t" "$W/libs-$t"
 	echo "# matrix $t zlib,crypto,sqlite $libs_res ($libs_time s)"
 done
+# the gcc target as an instance with the same packages (TARGET@with-...):
+# every store entry shared with pk-arm64, bundled below
+WITHG=debian12-arm64@with-libsqlite3-dev_libssl-dev_zlib1g-dev
+g -q install debian12-arm64 --with libsqlite3-dev,libssl-dev,zlib1g-dev
+check "install --with: the instance $WITHG" 0
 # a project's [packages] means the same instance
 mkdir -p "$W/proj"
 printf '[project]\ntargets = debian12-arm64-clang\n[packages]\ninstall = zlib1g-dev libsqlite3-dev libssl-dev\n' >"$W/proj/gotc.ini"
@@ -204,6 +209,42 @@ g -q install --locked "$W/gotc.lock"
 check "install --locked of a target with packages, the index dead" 0
 [ -e "$GOTC_HOME/targets/pk-arm64/record/packages.ini" ] && ok "install --locked: the instance keeps its packages" ||
 	notok "install --locked: packages.ini" "$(ls "$GOTC_HOME/targets/pk-arm64/record")"
+# a bundle of the instances with packages installs them in a fresh home with
+# no network and no index (the server is down): the pins travel with it
+bstart=$(date +%s)
+g bundle "$WITHG" pk-arm64 -o "$W/pk.gotc"
+check "bundle of $WITHG and pk-arm64" 0
+members=$(zstd -q -dc "$W/pk.gotc" 2>/dev/null | tar -t 2>/dev/null)
+printf '%s\n' "$members" | grep -qx "files/packages/$WITHG.ini" &&
+	printf '%s\n' "$members" | grep -qx "files/packages/pk-arm64.ini" &&
+	ok "bundle: carries each instance's resolved packages" || notok "bundle: packages files" "$(printf '%s\n' "$members" | grep -v '^store/')"
+H1=$GOTC_HOME C1=$GOTC_CACHE P1=$GOTC_PATH
+GOTC_HOME="$T/home2" GOTC_CACHE="$T/cache2" GOTC_PATH=/nonexistent
+g install --from-bundle "$W/pk.gotc"
+check "install --from-bundle of instances with packages, offline, in a fresh home" 0
+for t in "$WITHG" pk-arm64; do
+	if cmp -s "$H1/targets/$t/record/packages.ini" "$GOTC_HOME/targets/$t/record/packages.ini"; then
+		ok "bundle: $t keeps its packages"
+	else
+		notok "bundle: $t packages.ini" "$(ls "$GOTC_HOME/targets/$t/record" 2>&1)"
+	fi
+done
+pe=$(ls "$GOTC_HOME/store" | grep '^packages-')
+[ -n "$pe" ] && [ "$(printf '%s\n' "$pe" | wc -l)" = 1 ] && cmp -s "$H1/store/$pe/manifest" "$GOTC_HOME/store/$pe/manifest" &&
+	ok "bundle: the packages entry round-trips" || notok "bundle: packages entry" "$(ls "$GOTC_HOME/store")"
+g verify
+check "verify after install --from-bundle" 0
+g check "$WITHG" "$W/libs-pk-arm64/bin/sqlite"
+check "check of the sqlite binary against $WITHG from the bundle" 0
+if "$GOTC_BIN" exec "$WITHG" -- sh -c "go_linux_arm64_exec '$W/libs-pk-arm64/bin/sqlite'" >"$W/b.out" 2>&1 &&
+	[ "$(tail -1 "$W/b.out")" = "sqlite 3.40.1 6*7=42" ]; then
+	ok "bundle: the sqlite binary runs with $WITHG's libraries"
+else
+	notok "bundle: run with $WITHG" "$(cat "$W/b.out")"
+fi
+rm -rf "$GOTC_HOME" "$GOTC_CACHE" "$W/pk.gotc"
+GOTC_HOME=$H1 GOTC_CACHE=$C1 GOTC_PATH=$P1
+echo "# bundle round trip with packages: $(($(date +%s) - bstart)) s"
 GOTC_PATH=/nonexistent g remove "$WITH"
 check "remove $WITH with no search path" 0
 [ ! -e "$GOTC_HOME/targets/$WITH" ] && [ -d "$GOTC_HOME/targets/pk-arm64" ] && ok "remove $WITH left pk-arm64" ||
