@@ -7,7 +7,10 @@
 # -lsqlite3, with a gcc target and a clang one made with install --with, run
 # through the target's go_linux_arm64_exec; a project's [packages]; the lock
 # and install --locked with the index dead; gotc sbom (SPDX and CycloneDX,
-# validated with python3-jsonschema).  The refusals: a tampered InRelease, a
+# validated with python3-jsonschema; the SPDX document also read, validated
+# and written back unchanged by the SPDX project's Go library, Debian's
+# golang-github-spdx-tools-golang-dev: tests/lib/spdx-check); a bundle of
+# instances with packages installed offline.  The refusals: a tampered InRelease, a
 # Packages file that does not match it, a .deb that does not match the
 # index, an unknown package, a trixie package for a Debian 12 sysroot, a
 # library that breaks the target's ABI promise; each with its message and
@@ -19,6 +22,11 @@ started=$(date +%s)
 pk=""
 for p in $LIBS_CLOSURE libsnappy-dev libsnappy1v5; do
 	pk="$pk --package $p:arm64@bookworm"
+done
+# the SPDX project's Go library, which checks gotc sbom's SPDX output
+SPDX_GO="golang-github-spdx-tools-golang-dev golang-github-anchore-go-struct-converter-dev"
+for p in $SPDX_GO; do
+	pk="$pk --package $p:amd64@trixie"
 done
 # shellcheck disable=SC2086
 serve_debian_mirror --index bookworm:arm64 --index trixie:arm64 $pk
@@ -176,6 +184,28 @@ GOTC_PATH=/nonexistent g check "$WITH" "$W/libs-$WITH/bin/sqlite"
 check "check of a binary against $WITH with no search path and no index" 0
 # its SBOM, from the record; a mirror URL's credentials never in it
 printf '[mirrors]\ndebian = http://gotc:s3cret@127.0.0.1:%s/debian\n[fetch]\nallow_http = yes\n' "$PORT" >"$GOTC_CONFIG"
+# spdx_check FILE: tests/lib/spdx-check, built with the instance's Go (for
+# the host, no cgo) in GOPATH mode from the Debian packages of SPDX_GO
+spdx_check() {
+	gp="$W/gopath"
+	if [ ! -x "$gp/spdx-check" ]; then
+		mkdir -p "$gp/src/spdx-check" "$gp/debs"
+		cp "$ROOT/tests/lib/spdx-check/main.go" "$gp/src/spdx-check/"
+		for p in $SPDX_GO; do
+			find "$MIRROR/debian/pool" -name "${p}_*_all.deb" -exec dpkg-deb -x {} "$gp/debs" \;
+		done
+		ln -s "$gp/debs/usr/share/gocode/src/github.com" "$gp/src/github.com"
+		(cd "$gp" && env -u GOOS -u GOARCH -u GOARM -u CC -u CXX -u CGO_CFLAGS -u CGO_LDFLAGS -u GOFLAGS \
+			GO111MODULE=off GOPATH="$gp" GOCACHE="$gp/cache" GOTOOLCHAIN=local CGO_ENABLED=0 \
+			"$GOTC_HOME/targets/$WITH/goroot/bin/go" build -o "$gp/spdx-check" spdx-check) >"$W/v.out" 2>&1 ||
+			{ notok "sbom: spdx-check builds from Debian's SPDX library" "$(cat "$W/v.out")"; return; }
+	fi
+	if "$gp/spdx-check" "$1" >"$W/v.out" 2>&1; then
+		ok "sbom: spdx: $(cat "$W/v.out")"
+	else
+		notok "sbom: spdx: the SPDX library reads it back unchanged" "$(head -20 "$W/v.out")"
+	fi
+}
 for f in spdx cyclonedx; do
 	GOTC_PATH=/nonexistent g sbom "$WITH" --format $f -o "$W/sbom.$f.json"
 	check "sbom --format $f of $WITH with no search path and no index" 0
@@ -183,6 +213,9 @@ for f in spdx cyclonedx; do
 		ok "sbom: $(tail -1 "$W/v.out")"
 	else
 		notok "sbom: $f validates" "$(cat "$W/v.out")"
+	fi
+	if [ $f = spdx ]; then
+		spdx_check "$W/sbom.$f.json"
 	fi
 	if grep -q 's3cret\|@127' "$W/sbom.$f.json" || ! grep -q '"http://127.0.0.1:' "$W/sbom.$f.json"; then
 		notok "sbom: $f: download URLs without credentials" "$(grep -m2 127.0.0.1 "$W/sbom.$f.json")"
