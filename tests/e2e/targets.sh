@@ -14,7 +14,7 @@
 # TARGET --with zlib1g-dev,libssl-dev,libsqlite3-dev builds and runs the zlib,
 # libcrypto and sqlite3 programs (tests/lib/libs.sh; tests/e2e/packages.sh
 # has arm64 and a clang target).  On those of GOTC_E2E_DOCTOR `gotc doctor`
-# runs.  Each step's seconds go to the matrix lines.
+# runs.  Each step's wall and CPU seconds go to the matrix lines.
 # Targets of one GOARCH share the standard library build: each GOCACHE
 # starts as a copy of the last one of that GOARCH (seed_cache).
 # GOTC_E2E_TARGETS="a b" limits the set.  Debian downloads are cached in
@@ -27,11 +27,13 @@ started=$(date +%s)
 # the same libc++ checks (name it in GOTC_E2E_TARGETS to run it)
 targets=${GOTC_E2E_TARGETS:-$(cd "$ROOT/targets" && ls debian11-*.ini debian12-*.ini debian13-*.ini | sed 's/\.ini$//' |
 	grep -vx debian12-x86_64-libcxx)}
-# go test of the Go 1.22 module (a long probe: once per GOARCH at most),
-# with the target's own Go (GOTC_E2E_GOTEST) and as TARGET@go1.22
-# (GOTC_E2E_GO122; the standard library build of Go 1.22 is its cost)
-GOTEST_TARGETS=${GOTC_E2E_GOTEST-}
-GO122_TARGETS=${GOTC_E2E_GO122-debian12-arm64}
+# go test of the Go 1.22 module on arm64, armv7, riscv64 and x86_64 (once
+# per GOARCH), with the target's own Go (GOTC_E2E_GOTEST: its GOCACHE holds
+# the standard library already) and as TARGET@go1.22 (GOTC_E2E_GO122: the
+# standard library build of Go 1.22 for that GOARCH is its cost)
+GO_AXIS="debian12-arm64 debian12-armv7 debian12-riscv64 debian12-x86_64"
+GOTEST_TARGETS=${GOTC_E2E_GOTEST-$GO_AXIS}
+GO122_TARGETS=${GOTC_E2E_GO122-$GO_AXIS}
 # sysroot packages (zlib, libcrypto, sqlite3) on these gcc targets as
 # TARGET@with-...; tests/e2e/packages.sh has debian12-arm64 and its clang
 # target.  riscv64 is debian13-riscv64 (trixie's index): Debian 12 has no
@@ -62,15 +64,26 @@ export GOTC_PATH="$ROOT"
 case $(uname -m) in x86_64) hostgoarch=amd64 ;; aarch64) hostgoarch=arm64 ;; *) hostgoarch=$(uname -m) ;; esac
 matrix=
 bundled=
-# lap STEP: the seconds since the last lap go to this target's step list
+# cpu_now: cpu = the CPU seconds (user + system) this script and the
+# children it waited for have used so far (on a loaded machine wall time
+# says little); `times` runs in this shell, not in a subshell
+cpu_now() {
+	times >"$TMPROOT/times"
+	cpu=$(awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } }
+		END { printf "%d\n", t + 0.5 }' "$TMPROOT/times")
+}
+# lap STEP: the wall and CPU seconds since the last lap go to this target's
+# step list as STEP=WALL/CPU
 lap() {
 	_now=$(date +%s)
-	steps="$steps $1=$((_now - lap0))"
-	lap0=$_now
+	cpu_now
+	steps="$steps $1=$((_now - lap0))/$((cpu - clap0))"
+	lap0=$_now clap0=$cpu
 }
 for t in $targets; do
-	tstart=$(date +%s)
-	lap0=$tstart
+	cpu_now
+	tstart=$(date +%s) ctstart=$cpu
+	lap0=$tstart clap0=$ctstart
 	steps=
 	res=pass
 	g -q install "$t"
@@ -214,7 +227,8 @@ C=4"
 	case " $GOTEST_TARGETS $GO122_TARGETS " in *" $t "*)
 		for inst in $(case " $GOTEST_TARGETS " in *" $t "*) echo "$t" ;; esac) \
 			$(case " $GO122_TARGETS " in *" $t "*) echo "$t@go1.22" ;; esac); do
-			gstart=$(date +%s)
+			cpu_now
+			gstart=$(date +%s) cgstart=$cpu
 			if [ "$inst" != "$t" ]; then
 				g -q install "$t" --go 1.22
 				if [ "$rc" -ne 0 ]; then
@@ -254,8 +268,9 @@ C=4"
 				gres=fail
 				notok "$inst: go test of the go 1.22 module ($gv)" "$(tail -15 "$w/go122-$inst.out")"
 			fi
+			cpu_now
 			matrix="$matrix
-# gotest $t $gv $gres ($(($(date +%s) - gstart)) s)"
+# gotest $t $gv $gres ($(($(date +%s) - gstart)) s, cpu $((cpu - cgstart)) s)"
 		done
 	esac
 	lap gotest
@@ -287,8 +302,9 @@ C=4"
 		fi
 		lap packages
 	esac
+	cpu_now
 	matrix="$matrix
-# matrix $t $res ($(($(date +%s) - tstart)) s:$steps)"
+# matrix $t $res ($(($(date +%s) - tstart)) s, cpu $((cpu - ctstart)) s; wall/cpu:$steps)"
 	rm -rf "$w"
 done
 stop_server
@@ -331,5 +347,6 @@ if [ -n "$bundled" ]; then
 	echo "# bundle round trip: $(($(date +%s) - bstart)) s"
 fi
 echo "$matrix"
-echo "# e2e total time: $(($(date +%s) - started)) s"
+cpu_now
+echo "# e2e total time: $(($(date +%s) - started)) s, cpu $cpu s"
 done_testing
