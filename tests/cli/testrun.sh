@@ -42,4 +42,19 @@ printf '%s\n' 'echo "ok 1 passes"' 'exit 3' >"$F/tests/cli/b.sh"
 fake_run
 [ "$total" = "5 passed, 1 failed, 2 skipped" ] && [ "$rc" -ne 0 ] && ok "a script that exits non-zero fails the run" ||
 	notok "a script that exits non-zero fails the run" "last line: $total, exit $rc"
+# with 2+ CPUs both lanes take cli scripts: each runs once, the totals are
+# the same; a second lane waiting for GOTC_LANE2_AFTER that never comes
+# does not hold the run once the first lane has claimed every script
+printf '%s\n' 'echo "ok 1 passes"' >"$F/tests/cli/b.sh"
+printf '%s\n' 'echo "ok 1 passes"' 'echo "ok 2 passes"' >"$F/tests/cli/c.sh"
+for v in GOTC_SERIAL_TIERS= GOTC_SERIAL_TIERS=1 GOTC_LANE2_AFTER="$T/never"; do
+	fake_run "$v"
+	runs=$(grep '^== cli ' "$T/out" | sort | uniq -c | awk '{print $1}' | sort -u | paste -sd' ')
+	if [ "$total" = "7 passed, 0 failed, 2 skipped" ] && [ "$rc" -eq 0 ] && [ "$runs" = 1 ] &&
+		[ "$(grep -c '^== cli ' "$T/out")" = 3 ]; then
+		ok "$v: every cli script runs once, totals over both lanes"
+	else
+		notok "$v: every cli script runs once" "last line: $total, exit $rc, runs per script: $runs"
+	fi
+done
 done_testing
