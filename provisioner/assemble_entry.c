@@ -126,7 +126,7 @@ static void follow_close(struct follow *f)
 }
 
 static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, bool fix_abs,
-		       bool final_only)
+		       bool final_only, struct buf *notes)
 {
 	char *dest = a->subdir[0] ? path_join(dir, a->subdir) : strdup(dir);
 	struct follow f = {.fd = -1};
@@ -152,6 +152,8 @@ static int unpack_into(gotc_t *h, const struct artifact *a, const char *dir, boo
 			.read_fn = follow_read,
 			.read_ctx = &f,
 			.read_fd = f.fd,
+			.file_hashed = store_hash_note,
+			.hash_ctx = notes,
 		};
 		struct gotc_event ev = {.type = GOTC_EV_STEP_START, .name = a->src->name, .msg = "unpack"};
 		gotc_emit(h, &ev);
@@ -291,9 +293,18 @@ int entry_unpack(gotc_t *h, const struct entry *e, size_t i, const char *stage, 
 	const struct artifact *a = &e->arts[i];
 	const char *sub = a->is_kernel ? "kernel" : from_toolchain(e) ? "tmp" : "root";
 	char *dir = path_join(stage, sub);
-	int rc = dir ? unpack_into(h, a, dir, a->is_kernel || e->role == ER_SYSROOT || e->role == ER_PACKAGES,
-				   final_only)
-		     : gotc_fail(h, -ENOMEM, "out of memory");
+	/* the hashes of the files as they were written, for the commit */
+	char *notes = str_printf("%s/" STORE_HASHES "%zu", stage, i);
+	struct buf b;
+	buf_init(&b);
+	int rc = dir && notes ? unpack_into(h, a, dir, a->is_kernel || e->role == ER_SYSROOT ||
+							       e->role == ER_PACKAGES,
+					    final_only, &b)
+			      : gotc_fail(h, -ENOMEM, "out of memory");
+	if (!rc && !b.oom && b.len && (rc = write_file_atomic(notes, b.s, b.len, 0644)))
+		rc = gotc_fail(h, rc, "cannot write %s: %s", notes, strerror(-rc));
+	buf_free(&b);
+	free(notes);
 	free(dir);
 	return rc;
 }
@@ -363,10 +374,11 @@ int entry_finish(gotc_t *h, const char *kernel_arch, const struct entry *e, cons
 		goto out;
 	}
 	gotc_test_point(h, "unpacked");
-	rc = store_commit(h, stage, dest, info);
+	uint64_t size = 0;
+	rc = store_commit(h, stage, dest, info, &size);
 	if (!rc) {
 		struct gotc_event done = {.type = GOTC_EV_STEP_DONE, .name = e->name,
-					  .msg = "assemble", .now = dir_size(dest)};
+					  .msg = "assemble", .now = size};
 		gotc_emit(h, &done);
 	}
 out:

@@ -592,7 +592,7 @@ int assemble_prefix(gotc_t *h, const struct plan *p)
 			rc = gotc_fail(h, -ENOMEM, "out of memory");
 			goto out;
 		}
-		if ((rc = store_commit(h, stage, dest, info)))
+		if ((rc = store_commit(h, stage, dest, info, NULL)))
 			goto out;
 	}
 	gotc_test_point(h, "prefix");

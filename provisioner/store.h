@@ -36,8 +36,9 @@ void store_clean_staging(gotc_t *h, bool stale);
 /* A fresh staging directory under store/.staging (malloc'd path). */
 int store_stage(gotc_t *h, const char *name, char **out);
 /* Write the manifest of stage/root, make the tree read-only and rename
- * stage to dest (a path under GOTC_HOME). */
-int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info);
+ * stage to dest (a path under GOTC_HOME).  size (or NULL): the bytes of the
+ * entry's files, its manifest and info included (what dir_size(dest) says). */
+int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info, uint64_t *size);
 /* The tail of store_commit for a stage that already holds its root/,
  * manifest and info (a verified bundle entry): flush it to disk ([store]
  * fsync), rename it to dest, replacing a leftover without a manifest. */
@@ -52,6 +53,19 @@ int store_discard(gotc_t *h, const char *path);
 
 /* Manifest of the tree at root into file path. */
 int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes);
+
+/* Hashes noted while unpacking (unpack_opts.file_hashed), kept in a stage as
+ * files named STORE_HASHES*: store_hash_note appends one record (ctx is a
+ * struct buf) for the file in state st, sha256 NULL for a hard link to it.
+ * manifest_commit writes the manifest of stage/root as manifest_write does,
+ * taking the write bits away on the way (store_make_readonly), and takes a
+ * file's hash from a record only when the file is in exactly the state the
+ * record names (inode, size, mtime, ctime); every other file is read and
+ * hashed.  It removes the STORE_HASHES files. */
+#define STORE_HASHES "hashes."
+struct stat;
+void store_hash_note(void *ctx, const struct stat *st, const char *sha256);
+int manifest_commit(gotc_t *h, const char *stage, const char *root, const char *path, uint64_t *bytes);
 
 struct verify_report {
 	void (*problem)(void *ctx, const char *kind, const char *path, const char *detail);

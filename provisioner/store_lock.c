@@ -227,7 +227,7 @@ out:
 	return rc;
 }
 
-int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info)
+int store_commit(gotc_t *h, const char *stage, const char *dest, const char *info, uint64_t *size)
 {
 	char *root = path_join(stage, "root");
 	char *man = path_join(stage, "manifest");
@@ -238,14 +238,19 @@ int store_commit(gotc_t *h, const char *stage, const char *dest, const char *inf
 		rc = gotc_fail(h, -ENOMEM, "out of memory");
 		goto out;
 	}
-	/* Immutable from here on: no write bits anywhere in the tree. */
-	store_make_readonly(root);
-	if ((rc = manifest_write(h, root, man, &bytes)))
+	/* Immutable from here on: no write bits anywhere in the tree (taken
+	 * away while the manifest is written). */
+	if ((rc = manifest_commit(h, stage, root, man, &bytes)))
 		goto out;
 	if ((rc = write_file_atomic(inf, info, strlen(info), 0444))) {
 		rc = gotc_fail(h, rc, "%s: %s", inf, strerror(-rc));
 		goto out;
 	}
+	struct stat st;
+	if (size && stat(man, &st) == 0)
+		bytes += (uint64_t)st.st_size;
+	if (size)
+		*size = bytes + strlen(info);
 	rc = store_publish(h, stage, dest);
 out:
 	free(root);

@@ -6,8 +6,10 @@
  *   f MODE SIZE SHA256 PATH
  *   l TARGET PATH
  */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,13 @@ struct mline {
 	char *line; /* the manifest line */
 };
 
+/* A file as unpack wrote it, with the sha256 of the bytes it wrote. */
+struct known {
+	uint64_t ino, size, seq;
+	int64_t ms, mns, cs, cns; /* mtime and ctime */
+	char sha[65];		  /* "" for a hard link not resolved */
+};
+
 struct walk {
 	gotc_t *h;
 	size_t rootlen;
@@ -30,7 +39,10 @@ struct walk {
 	size_t n, cap;
 	uint64_t bytes;
 	int rc;
-	bool quick; /* files by type, mode and size: no hashing */
+	bool quick;    /* files by type, mode and size: no hashing */
+	bool readonly; /* take the write bits away on the way */
+	struct known *kv; /* sorted by inode */
+	size_t nk;
 };
 
 static __thread struct walk *cur_walk;
@@ -51,7 +63,7 @@ static void escape(struct buf *b, const char *s)
 
 /* Describe one filesystem object as a manifest line (without newline). */
 static int describe(gotc_t *h, const char *full, const char *rel, const struct stat *st,
-		    char **line, uint64_t *bytes, bool quick)
+		    char **line, uint64_t *bytes, bool quick, const char *known)
 {
 	struct buf b;
 	buf_init(&b);
@@ -59,7 +71,9 @@ static int describe(gotc_t *h, const char *full, const char *rel, const struct s
 		buf_printf(&b, "d\t%04o\t", (unsigned)(st->st_mode & 07777));
 	} else if (S_ISREG(st->st_mode)) {
 		char hex[129] = "-";
-		int rc = quick ? 0 : hash_file(full, HASH_SHA256, hex);
+		if (known)
+			snprintf(hex, sizeof(hex), "%s", known);
+		int rc = quick || known ? 0 : hash_file(full, HASH_SHA256, hex);
 		if (rc) {
 			buf_free(&b);
 			return gotc_fail(h, rc, "cannot read %s: %s", full, strerror(-rc));
@@ -88,10 +102,44 @@ static int describe(gotc_t *h, const char *full, const char *rel, const struct s
 	return *line ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
 }
 
+/* The hash unpack noted for the file in exactly the state st, or NULL: same
+ * inode, size, mtime and ctime (any later change to the file, a write, a
+ * chmod, a link, moves its ctime). */
+static const char *known_hash(const struct walk *w, const struct stat *st)
+{
+	size_t lo = 0, hi = w->nk;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->kv[mid].ino < (uint64_t)st->st_ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < w->nk && w->kv[i].ino == (uint64_t)st->st_ino; i++) {
+		const struct known *k = &w->kv[i];
+		if (k->sha[0] && k->size == (uint64_t)st->st_size && k->ms == (int64_t)st->st_mtim.tv_sec &&
+		    k->mns == (int64_t)st->st_mtim.tv_nsec && k->cs == (int64_t)st->st_ctim.tv_sec &&
+		    k->cns == (int64_t)st->st_ctim.tv_nsec)
+			return k->sha;
+	}
+	return NULL;
+}
+
 static int walk_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	struct walk *w = cur_walk;
 	(void)flag;
+	const char *known = S_ISREG(st->st_mode) && w->nk ? known_hash(w, st) : NULL;
+	struct stat ro;
+	if (w->readonly && !S_ISLNK(st->st_mode)) {
+		/* no write bits; directories stay traversable by the owner and
+		 * files readable (verify hashes them) */
+		mode_t m = (st->st_mode & 07777 & ~(mode_t)0222) | (S_ISDIR(st->st_mode) ? 0500 : 0400);
+		ro = *st;
+		if (m != (st->st_mode & 07777) && chmod(path, m) == 0)
+			ro.st_mode = (st->st_mode & ~(mode_t)07777) | m;
+		st = &ro;
+	}
 	if (ftw->level == 0)
 		return 0;
 	const char *rel = path + w->rootlen + 1;
@@ -107,7 +155,7 @@ static int walk_one(const char *path, const struct stat *st, int flag, struct FT
 	}
 	struct mline *m = &w->v[w->n];
 	m->path = strdup(rel);
-	int rc = m->path ? describe(w->h, path, rel, st, &m->line, &w->bytes, w->quick)
+	int rc = m->path ? describe(w->h, path, rel, st, &m->line, &w->bytes, w->quick, known)
 			 : gotc_fail(w->h, -ENOMEM, "out of memory");
 	if (rc) {
 		free(m->path);
@@ -134,9 +182,15 @@ static void walk_free(struct walk *w)
 
 static int walk_tree(gotc_t *h, const char *root, struct walk *w, bool quick)
 {
+	struct known *kv = w->kv;
+	size_t nk = w->nk;
+	bool ro = w->readonly;
 	memset(w, 0, sizeof(*w));
 	w->h = h;
 	w->quick = quick;
+	w->kv = kv;
+	w->nk = nk;
+	w->readonly = ro;
 	w->rootlen = strlen(root);
 	while (w->rootlen > 1 && root[w->rootlen - 1] == '/')
 		w->rootlen--;
@@ -149,9 +203,10 @@ static int walk_tree(gotc_t *h, const char *root, struct walk *w, bool quick)
 	return w->rc;
 }
 
-int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes)
+static int manifest_walk_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes,
+			       struct walk *wp)
 {
-	struct walk w;
+	struct walk w = *wp;
 	int rc = walk_tree(h, root, &w, false);
 	if (!rc) {
 		struct buf b;
@@ -168,6 +223,92 @@ int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *byte
 			*bytes = w.bytes;
 	}
 	walk_free(&w);
+	return rc;
+}
+
+int manifest_write(gotc_t *h, const char *root, const char *path, uint64_t *bytes)
+{
+	struct walk w = {0};
+	return manifest_walk_write(h, root, path, bytes, &w);
+}
+
+void store_hash_note(void *ctx, const struct stat *st, const char *sha256)
+{
+	buf_printf(ctx, "%" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %s\n",
+		   (uint64_t)st->st_ino, (uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec,
+		   (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec, (int64_t)st->st_ctim.tv_nsec,
+		   sha256 ? sha256 : "-");
+}
+
+static int cmp_known(const void *a, const void *b)
+{
+	const struct known *x = a, *y = b;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Append the records of one file store_hash_note wrote; a line that does
+ * not parse is skipped (that file is hashed from the disk). */
+static int known_load(const char *file, struct known **kv, size_t *n, size_t *cap)
+{
+	char *data = NULL, *save = NULL;
+	int rc = read_file(file, &data, NULL);
+	if (rc)
+		return rc;
+	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct known k = {.seq = *n};
+		char sha[80];
+		if (sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %79s",
+			   &k.ino, &k.size, &k.ms, &k.mns, &k.cs, &k.cns, sha) != 7 ||
+		    (strcmp(sha, "-") != 0 && (strlen(sha) != 64 || !is_hex(sha, 64))))
+			continue;
+		if (sha[0] != '-')
+			memcpy(k.sha, sha, 65);
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 1024;
+			struct known *nv = realloc(*kv, nc * sizeof(*nv));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			*kv = nv;
+			*cap = nc;
+		}
+		(*kv)[(*n)++] = k;
+	}
+	free(data);
+	return rc;
+}
+
+int manifest_commit(gotc_t *h, const char *stage, const char *root, const char *path, uint64_t *bytes)
+{
+	struct walk w = {.readonly = true};
+	size_t cap = 0;
+	char **names = dir_list(stage, "");
+	int rc = names ? 0 : gotc_fail(h, -ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && names[i]; i++) {
+		if (!str_starts(names[i], STORE_HASHES))
+			continue;
+		char *f = path_join(stage, names[i]);
+		int r = f ? known_load(f, &w.kv, &w.nk, &cap) : -ENOMEM;
+		if (r == -ENOMEM)
+			rc = gotc_fail(h, r, "out of memory");
+		if (f && unlink(f) < 0 && !rc)
+			rc = gotc_fail(h, -errno, "cannot remove %s: %s", f, strerror(errno));
+		free(f);
+	}
+	if (!rc && w.nk) {
+		/* a hard link's record: the hash of that inode's record before it */
+		qsort(w.kv, w.nk, sizeof(*w.kv), cmp_known);
+		for (size_t i = 1; i < w.nk; i++)
+			if (!w.kv[i].sha[0] && w.kv[i - 1].ino == w.kv[i].ino)
+				memcpy(w.kv[i].sha, w.kv[i - 1].sha, sizeof(w.kv[i].sha));
+	}
+	if (!rc)
+		rc = manifest_walk_write(h, root, path, bytes, &w);
+	free(w.kv);
+	strv_free(names);
 	return rc;
 }
 
@@ -257,7 +398,7 @@ int manifest_verify(gotc_t *h, const char *root, const char *manifest, struct ve
 	int rc = read_file(manifest, &data, NULL);
 	if (rc)
 		return gotc_fail(h, rc, "cannot read manifest %s: %s", manifest, strerror(-rc));
-	struct walk w;
+	struct walk w = {0};
 	if ((rc = walk_tree(h, root, &w, r->quick))) {
 		free(data);
 		walk_free(&w);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "gotc.h"
 
@@ -18,6 +19,14 @@ struct unpack_opts {
 				  refuse a non-directory path that is already
 				  there (GOTC_EUNSAFE, "the archives overlap") */
 	uint64_t written;      /* out: bytes of file data written */
+	/* Optional, with exclusive: called for each regular file written
+	 * through its claimed descriptor, with its state once written (fstat)
+	 * and the sha256 of its bytes as they were written (holes as zeros);
+	 * sha256 NULL for a hard link made to such a file: st is the file's
+	 * state after the link.  The store's commit uses these instead of
+	 * reading the files again (store_hashes_*, store.h). */
+	void (*file_hashed)(void *ctx, const struct stat *st, const char *sha256);
+	void *hash_ctx;
 	/* Optional: read the archive through this function instead of from the
 	 * file (the file name then only labels messages), e.g. while it is still
 	 * being downloaded.  Returns bytes read, 0 at the end, or -1 (error). */

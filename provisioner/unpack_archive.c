@@ -484,6 +484,19 @@ static int file_write(struct ctx *c, const char *name, int fd, const void *p, si
 	return 0;
 }
 
+/* The hash of a claimed file follows its bytes in order; a hole (a block
+ * past the end so far, or the sparse tail) counts as zeros.  A block that
+ * goes back drops the hash: the commit reads that file again. */
+static void hash_to(struct hasher *hs, uint64_t *at, uint64_t off)
+{
+	static const char zeros[65536];
+	while (*at < off) {
+		uint64_t n = off - *at < sizeof(zeros) ? off - *at : sizeof(zeros);
+		hasher_update(hs, zeros, (size_t)n);
+		*at += n;
+	}
+}
+
 /* A claimed regular file written: its declared size (a sparse tail), its
  * mode and times, as archive_write_disk would set them. */
 static int file_finish(struct ctx *c, const char *name, int fd, struct archive_entry *e,
@@ -531,6 +544,7 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 		return unsafe(c, name, "'..' in path");
 	const char *rel = strip_n(norm, c->o->strip);
 	int fd = -1; /* a claimed regular file */
+	struct hasher *hs = NULL; /* its bytes so far, when the caller wants them */
 	if ((rc = check_length(c, name, rel)))
 		goto out;
 	if (!*norm || (c->apk && norm[0] == '.' && !strchr(norm, '/')) || !included(c, norm) ||
@@ -595,7 +609,11 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 		rc = disk_fail(c, name);
 		goto out;
 	}
-	uint64_t end = 0;
+	uint64_t end = 0, hashed = 0;
+	if (fd >= 0 && c->o->file_hashed && !(hs = hasher_new(HASH_SHA256))) {
+		rc = oom(c);
+		goto out;
+	}
 	if (type == AE_IFREG) {
 		for (;;) {
 			const void *p;
@@ -617,6 +635,14 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 			if (fd >= 0) {
 				if ((rc = file_write(c, name, fd, p, n, (uint64_t)off)))
 					goto out;
+				if (hs && (uint64_t)off < hashed) {
+					hasher_free(hs);
+					hs = NULL;
+				} else if (hs) {
+					hash_to(hs, &hashed, (uint64_t)off);
+					hasher_update(hs, p, n);
+					hashed += n;
+				}
 			} else if (archive_write_data_block(c->disk, p, n, off) < ARCHIVE_WARN) {
 				rc = disk_fail(c, name);
 				goto out;
@@ -626,9 +652,21 @@ static int extract_entry(struct ctx *c, struct archive *a, struct archive_entry 
 	if (fd >= 0) {
 		if ((rc = file_finish(c, name, fd, e, size, end)))
 			goto out;
+		struct stat st;
+		if (hs && fstat(fd, &st) == 0) {
+			char hex[129];
+			hash_to(hs, &hashed, (uint64_t)st.st_size);
+			hasher_final(hs, hex);
+			hs = NULL;
+			c->o->file_hashed(c->o->hash_ctx, &st, hex);
+		}
 	} else if (archive_write_finish_entry(c->disk) < ARCHIVE_WARN) {
 		rc = disk_fail(c, name);
 		goto out;
+	} else if (hl && c->o->exclusive && c->o->file_hashed) {
+		struct stat st; /* the link changed the file's ctime */
+		if (lstat(dst, &st) == 0 && S_ISREG(st.st_mode))
+			c->o->file_hashed(c->o->hash_ctx, &st, NULL);
 	}
 	c->total += end > size ? end : size;
 	c->files++;
@@ -639,6 +677,7 @@ toobig:
 	rc = gotc_fail(c->h, GOTC_ETOOBIG, "%s: member '%s': expands past the size limit of %llu bytes",
 		       c->label, name, (unsigned long long)c->limit);
 out:
+	hasher_free(hs);
 	if (fd >= 0 && close(fd) < 0 && !rc)
 		rc = file_fail(c, name);
 	free(norm);

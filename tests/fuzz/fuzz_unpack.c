@@ -69,6 +69,45 @@ static int no_abs_link(const char *p, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
+/* With exclusive, the hashes unpack notes (as install keeps them for the
+ * commit): a note for a file in exactly its present state must hold that
+ * file's sha256, or the commit would write a manifest that lies. */
+struct note {
+	struct stat st;
+	char sha[129];
+};
+static struct note notes[512];
+static size_t nnotes;
+
+static void note_cb(void *ctx, const struct stat *st, const char *sha256)
+{
+	(void)ctx;
+	if (nnotes < sizeof(notes) / sizeof(notes[0])) {
+		notes[nnotes].st = *st;
+		snprintf(notes[nnotes].sha, sizeof(notes[nnotes].sha), "%s", sha256 ? sha256 : "");
+		nnotes++;
+	}
+}
+
+static int notes_true(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag != FTW_F || !S_ISREG(st->st_mode))
+		return 0;
+	for (size_t i = 0; i < nnotes; i++) {
+		const struct stat *n = &notes[i].st;
+		char hex[129];
+		if (!notes[i].sha[0] || n->st_ino != st->st_ino || n->st_size != st->st_size ||
+		    n->st_ctim.tv_sec != st->st_ctim.tv_sec || n->st_ctim.tv_nsec != st->st_ctim.tv_nsec)
+			continue;
+		if (hash_file(p, HASH_SHA256, hex) == 0 && strcmp(hex, notes[i].sha) != 0) {
+			fprintf(stderr, "%s: noted sha256 %s, the file has %s\n", p, notes[i].sha, hex);
+			abort();
+		}
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!dir[0]) {
@@ -85,9 +124,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gotc_t h = {0};
 	/* the second bit: claimed (exclusive) extraction, as installs unpack */
 	struct unpack_opts o = {.max_bytes = 4 << 20, .fix_abs_symlinks = size & 1,
-				.exclusive = (size >> 1) & 1};
+				.exclusive = (size >> 1) & 1, .file_hashed = note_cb};
+	nnotes = 0;
 	unpack_archive_mem(&h, data, size, root, &o);
 	nftw(root, no_abs_link, 16, FTW_PHYS);
+	nftw(root, notes_true, 16, FTW_PHYS);
 	rm_rf(root);
 	DIR *d = opendir(dir);
 	size_t n = 0;

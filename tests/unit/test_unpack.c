@@ -29,6 +29,7 @@
 #include "bundle.h"
 #include "gotc.h"
 #include "install.h"
+#include "store.h"
 #include "unpack.h"
 #include "util.h"
 
@@ -662,6 +663,169 @@ static void test_exclusive(void **state)
 	free(a5);
 }
 
+/* ---- the hashes unpack notes for the commit (unpack_opts.file_hashed) ---- */
+
+struct note {
+	struct stat st;
+	char sha[129]; /* "" for a hard link's note */
+};
+
+struct notes {
+	struct note v[16];
+	size_t n;
+	struct buf b; /* as the store keeps them (store_hash_note) */
+};
+
+static void note_cb(void *ctx, const struct stat *st, const char *sha256)
+{
+	struct notes *ns = ctx;
+	assert_true(ns->n < 16);
+	ns->v[ns->n].st = *st;
+	snprintf(ns->v[ns->n].sha, sizeof(ns->v[ns->n].sha), "%s", sha256 ? sha256 : "");
+	ns->n++;
+	store_hash_note(&ns->b, st, sha256);
+}
+
+/* A sparse member: 4 KiB of 'a' at 0 and at 512 KiB, zeros up to 1 MiB. */
+static char *build_sparse(struct fx *f)
+{
+	char *path = str_printf("%s/sparse%d.tar", f->dir, f->n++);
+	static char data[4096];
+	memset(data, 'a', sizeof(data));
+	struct archive *w = archive_write_new();
+	archive_write_set_format_pax(w);
+	assert_int_equal(archive_write_open_filename(w, path), ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "s/holes");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, 1 << 20);
+	archive_entry_sparse_add_entry(e, 0, 4096);
+	archive_entry_sparse_add_entry(e, 512 << 10, 4096);
+	assert_int_equal(archive_write_header(w, e), ARCHIVE_OK);
+	assert_int_equal(archive_write_data(w, data, sizeof(data)), (la_ssize_t)sizeof(data));
+	assert_int_equal(archive_write_data(w, data, sizeof(data)), (la_ssize_t)sizeof(data));
+	archive_entry_free(e);
+	assert_int_equal(archive_write_close(w), ARCHIVE_OK);
+	archive_write_free(w);
+	return path;
+}
+
+/* The note of the file at rel: its sha256 is the file's, its state the
+ * file's now. */
+static const struct note *noted(struct fx *f, const struct notes *ns, const char *rel)
+{
+	char *p = rpath(f, rel), hex[129];
+	struct stat st;
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(hash_file(p, HASH_SHA256, hex), 0);
+	free(p);
+	const struct note *found = NULL;
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->v[i].st.st_ino == st.st_ino)
+			found = &ns->v[i]; /* the last one: a link's comes after */
+	assert_non_null(found);
+	assert_int_equal(found->st.st_size, st.st_size);
+	assert_int_equal(found->st.st_ctim.tv_sec, st.st_ctim.tv_sec);
+	assert_int_equal(found->st.st_ctim.tv_nsec, st.st_ctim.tv_nsec);
+	if (found->sha[0])
+		assert_string_equal(found->sha, hex);
+	return found;
+}
+
+static void test_hash_notes(void **state)
+{
+	struct fx *f = *state;
+	reset_root(f);
+	/* 1 MiB in many blocks, a small file, a hard link to it, a symlink */
+	static const struct m one[] = {{'f', "a/big", NULL, 0644, 1 << 20}, {'f', "a/small", "hello", 0644, 0},
+				       {'h', "a/hl", "a/small", 0, 0}, {'l', "a/sym", "small", 0, 0}, {0}};
+	static const struct m overlap[] = {{'f', "a/other", "x", 0644, 0}, {'f', "a/small", "again", 0644, 0}, {0}};
+	char *a1 = build(f, T_TXZ, one), *a2 = build(f, T_TGZ, overlap), *a3 = build_sparse(f);
+	struct notes ns = {.n = 0};
+	buf_init(&ns.b);
+	struct unpack_opts o = {.exclusive = true, .file_hashed = note_cb, .hash_ctx = &ns};
+	assert_int_equal(unpack_archive(&f->h, a1, f->root, &o), 0);
+	/* big and small noted with their hash; the link: small's state after it */
+	assert_int_equal(ns.n, 3);
+	assert_true(noted(f, &ns, "a/big")->sha[0] != '\0');
+	const struct note *small = noted(f, &ns, "a/small");
+	assert_string_equal(small->sha, ""); /* the link's note is the last for that inode */
+	assert_int_equal(small->st.st_nlink, 2);
+	assert_string_equal(ns.v[1].sha, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+	/* the symlink has no note */
+	char *sym = rpath(f, "a/sym");
+	struct stat st;
+	assert_int_equal(lstat(sym, &st), 0);
+	for (size_t i = 0; i < ns.n; i++)
+		assert_true(ns.v[i].st.st_ino != st.st_ino);
+	free(sym);
+	/* an overlapping archive is refused at the held path: no note for it,
+	 * and the one it wrote before (a/other) is noted */
+	assert_int_equal(unpack_archive(&f->h, a2, f->root, &o), GOTC_EUNSAFE);
+	assert_non_null(strstr(f->h.errbuf, "the archives overlap"));
+	assert_int_equal(ns.n, 4);
+	noted(f, &ns, "a/other");
+	assert_content(f, "a/small", "hello");
+	/* holes hash as zeros */
+	assert_int_equal(unpack_archive(&f->h, a3, f->root, &o), 0);
+	assert_int_equal(ns.n, 5);
+	assert_string_not_equal(noted(f, &ns, "s/holes")->sha, "");
+
+	/* the commit's manifest from the notes is the one hashing the files
+	 * gives; a note is taken only for a file in exactly its state */
+	char *stage = str_printf("%s/stage", f->dir), *root = str_printf("%s/stage/root", f->dir);
+	char *notes = str_printf("%s/stage/" STORE_HASHES "0", f->dir);
+	char *man = str_printf("%s/stage/manifest", f->dir), *want = str_printf("%s/want", f->dir);
+	assert_int_equal(mkdir_p(stage, 0755), 0);
+	assert_int_equal(rename(f->root, root), 0);
+	assert_int_equal(manifest_write(&f->h, root, want, NULL), 0);
+	assert_int_equal(write_file_atomic(notes, ns.b.s, ns.b.len, 0644), 0);
+	uint64_t bytes = 0;
+	assert_int_equal(manifest_commit(&f->h, stage, root, man, &bytes), 0);
+	assert_int_equal(bytes, (2u << 20) + 5 + 5 + 1); /* the link counts as a file */
+	assert_false(is_file(notes)); /* gone before the stage is published */
+	char *got = NULL, *exp = NULL;
+	assert_int_equal(read_file(man, &got, NULL), 0);
+	assert_int_equal(read_file(want, &exp, NULL), 0);
+	/* manifest_write ran before the write bits were taken away */
+	assert_non_null(strstr(got, "f\t0444\t5\t2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\ta/small\n"));
+	assert_non_null(strstr(exp, "f\t0644\t5\t2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\ta/small\n"));
+	free(got);
+	free(exp);
+	/* notes that lie: one in the file's exact state is taken (which is how
+	 * the commit skips reading it), one with another ctime is not */
+	char *sp = str_printf("%s/a/small", root), *bp = str_printf("%s/a/big", root);
+	struct stat s1, s2;
+	assert_int_equal(lstat(sp, &s1), 0);
+	assert_int_equal(lstat(bp, &s2), 0);
+	struct buf lie;
+	buf_init(&lie);
+	store_hash_note(&lie, &s1, "1111111111111111111111111111111111111111111111111111111111111111");
+	s2.st_ctim.tv_nsec ^= 1;
+	store_hash_note(&lie, &s2, "2222222222222222222222222222222222222222222222222222222222222222");
+	assert_int_equal(write_file_atomic(notes, lie.s, lie.len, 0644), 0);
+	assert_int_equal(manifest_commit(&f->h, stage, root, man, NULL), 0);
+	assert_int_equal(read_file(man, &got, NULL), 0);
+	assert_non_null(strstr(got, "\t1111111111111111111111111111111111111111111111111111111111111111\ta/small\n"));
+	assert_null(strstr(got, "2222222222"));
+	free(got);
+	buf_free(&lie);
+	buf_free(&ns.b);
+	/* the tree goes back for teardown, writable */
+	assert_int_equal(sh("chmod -R u+w '%s' && mv '%s' '%s'", root, root, f->root), 0);
+	free(sp);
+	free(bp);
+	free(stage);
+	free(root);
+	free(notes);
+	free(man);
+	free(want);
+	free(a1);
+	free(a2);
+	free(a3);
+}
+
 static void test_fix_abs_symlinks(void **state)
 {
 	struct fx *f = *state;
@@ -1062,6 +1226,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_include_strip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exclusive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hash_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fix_abs_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malicious, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bomb, setup, teardown),
