@@ -48,7 +48,7 @@ $(BUILD)/libgotc.a: $(CORE_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/gotc-core: $(CLI_OBJ) $(BUILD)/libgotc.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgotc.a $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgotc.a $(CORE_LIBS)
 
 gotc: $(FRONT_OBJ) $(BUILD)/gotc-core
 	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $(FRONT_OBJ) $(FRONT_LIBS)

@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "bundle.h"
+#include "lazy.h"
 #include "util.h"
 
 struct bundle_writer {

@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "lazy.h"
 #include "util.h"
 
 #define BACKOFF_BASE 0.2 /* seconds before the 2nd attempt, doubled each time */

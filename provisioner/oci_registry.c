@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "oci.h"
+#include "lazy.h"
 #include "util.h"
 
 

@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include "repo.h"
+#include "lazy.h"
 #include "util.h"
 
 /* A repository holds INI files: refuse anything that looks like a bomb. */

@@ -37,6 +37,7 @@
 #include <archive_entry.h>
 
 #include "unpack.h"
+#include "lazy.h"
 #include "util.h"
 
 #define BLOCK (256 * 1024)

@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "instance_record.h"
 #include "install.h"
+#include "lazy.h"
 #include "elf_check.h"
 #include "model.h"
 #include "util.h"
@@ -368,6 +369,30 @@ static int check_host(struct doctor *d)
 	return rc;
 }
 
+/* Can gotc load the libraries it loads on first use (lazy.h)?  A missing
+ * one would end an install or a git repo's fetch midway. */
+static int check_libraries(struct doctor *d)
+{
+	static const enum lazy_lib libs[] = {LAZY_ARCHIVE, LAZY_CURL, LAZY_GIT2};
+	struct buf b;
+	buf_init(&b);
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+		const char *err = lazy_try(libs[i]);
+		if (err)
+			rc = row(d, "gotc-libraries", ST_FAIL, "%s (install the library gotc was built "
+				 "against, or build gotc again on this host)", err);
+		else
+			buf_printf(&b, "%s%s", b.len ? ", " : "", lazy_soname(libs[i]));
+		if (rc)
+			break;
+	}
+	if (!rc && b.len)
+		rc = b.oom ? -ENOMEM : row(d, "gotc-libraries", ST_OK, "%s load", b.s);
+	buf_free(&b);
+	return rc;
+}
+
 /* How to run target binaries here: qemu-ARCH-static on PATH, else binfmt,
  * else natively when the arch is the host's. */
 static void pick_runner(struct doctor *d)
@@ -634,6 +659,7 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
 		goto out;
 	pick_runner(&d);
 	rc = check_host(&d);
+	rc = rc ? rc : check_libraries(&d);
 	rc = rc ? rc : check_go_env(&d);
 	rc = rc ? rc : probes(&d);
 	if (rc)

@@ -1,0 +1,74 @@
+/* lazy.c - dlopen of libarchive, libcurl and libgit2 when first used (lazy.h). */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lazy.h"
+
+#ifndef GOTC_SONAME_ARCHIVE
+#define GOTC_SONAME_ARCHIVE "libarchive.so.13"
+#endif
+#ifndef GOTC_SONAME_CURL
+#define GOTC_SONAME_CURL "libcurl.so.4"
+#endif
+#ifndef GOTC_SONAME_GIT2
+#define GOTC_SONAME_GIT2 "libgit2.so.1.5"
+#endif
+
+static const char *const sonames[LAZY_NLIBS] = {GOTC_SONAME_ARCHIVE, GOTC_SONAME_CURL, GOTC_SONAME_GIT2};
+static void *handles[LAZY_NLIBS];
+static const char *load_err[LAZY_NLIBS];
+
+/* Addresses by the name's address: each call site passes a string literal,
+ * so the few hundred names of the program fit; a full table only costs a
+ * dlsym per call. */
+#define SLOTS 1024
+static struct {
+	const char *name;
+	void *addr;
+} cache[SLOTS];
+
+const char *lazy_try(enum lazy_lib lib)
+{
+	if (handles[lib] || load_err[lib])
+		return load_err[lib];
+	/* RTLD_LOCAL: its symbols stay out of the global scope (one copy of
+	 * each library in a process that also links it, e.g. the unit tests) */
+	handles[lib] = dlopen(sonames[lib], RTLD_NOW | RTLD_LOCAL);
+	if (!handles[lib]) {
+		const char *e = dlerror();
+		load_err[lib] = e ? e : "unknown error";
+	}
+	return load_err[lib];
+}
+
+void *lazy_sym(enum lazy_lib lib, const char *name)
+{
+	size_t i = (size_t)(((uintptr_t)name >> 3) * 2654435761u) % SLOTS;
+	for (size_t n = 0; n < SLOTS && cache[i].name; n++, i = (i + 1) % SLOTS)
+		if (cache[i].name == name)
+			return cache[i].addr;
+	const char *err = lazy_try(lib);
+	if (err) {
+		fprintf(stderr, "gotc: cannot load %s (needed for %s): %s\n", sonames[lib], name, err);
+		exit(127);
+	}
+	dlerror();
+	void *addr = dlsym(handles[lib], name);
+	if (!addr) {
+		const char *e = dlerror();
+		fprintf(stderr, "gotc: %s has no %s: %s\n", sonames[lib], name, e ? e : "symbol not found");
+		exit(127);
+	}
+	if (!cache[i].name) {
+		cache[i].name = name;
+		cache[i].addr = addr;
+	}
+	return addr;
+}
+
+const char *lazy_soname(enum lazy_lib lib)
+{
+	return sonames[lib];
+}
