@@ -1,5 +1,8 @@
 # gotc - see README.md.  Run ./configure first (make check does it for you).
 -include config.mk
+# a config.mk from before lazy.h has no CORE_LIBS: link everything (lazy.c
+# then finds the libraries already loaded)
+CORE_LIBS ?= $(LIBS)
 
 CC ?= cc
 PREFIX ?= /usr/local
