@@ -65,4 +65,12 @@ fi
 # with the real libraries the same home installs
 g install fix-gcc
 check "install with the libraries" 0
+# doctor loads all three: its gotc-libraries row
+g doctor fix-gcc
+grep -q "^gotc-libraries *ok *$SO_ARCHIVE, $SO_CURL, $SO_GIT2 load" "$T/out" &&
+	ok "doctor: the three load" || notok "doctor: the three load" "$(grep gotc-libraries "$T/out")"
+LD_LIBRARY_PATH="$TMPROOT/curl" g doctor fix-gcc
+grep -q "^gotc-libraries *FAIL *$TMPROOT/curl/$SO_CURL: .*(install the library gotc was built against" "$T/out" && [ "$rc" -eq 1 ] &&
+	ok "doctor: the row names the library that does not load, exit 1" ||
+	notok "doctor: a library that does not load" "$(grep gotc-libraries "$T/out")"
 done_testing
