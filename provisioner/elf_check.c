@@ -912,14 +912,18 @@ int elf_glibc_need(gotc_t *h, const char *path, int machine, char *out, size_t o
 		rc = gotc_fail(h, GOTC_EELF, "libelf: %s", elf_errmsg(-1));
 		goto out;
 	}
-	s.e = elf_begin(fd, ELF_C_READ, NULL);
+	/* mapped, not read: the versions needed are in the dynamic segment,
+	 * a few pages of a file that may be 30 MB (cc1); the files are the
+	 * entry's own, in its staging tree, so nothing truncates them under
+	 * the mapping.  The sections (symbol names) add nothing to the need. */
+	s.e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!s.e || elf_kind(s.e) != ELF_K_ELF || !gelf_getehdr(s.e, &s.eh)) {
 		rc = gotc_fail(h, GOTC_EELF, "%s: bad ELF header", path);
 		goto out;
 	}
 	if (s.eh.e_machine != machine)
 		goto out;
-	if ((rc = scan_phdrs(h, &s)) || (rc = scan_sections(h, &s)))
+	if ((rc = scan_phdrs(h, &s)))
 		goto out;
 	const char *best = NULL;
 	for (size_t i = 0; i < s.nvn; i++) {
