@@ -28,8 +28,11 @@ static int wfail(struct bundle_writer *w, const char *what)
 
 int bundle_writer_open(gotc_t *h, const char *path, int fd, struct bundle_writer **out)
 {
-	struct bundle_writer *w = calloc(1, sizeof(*w));
 	*out = NULL;
+	int need = lazy_need(h, LAZY_ARCHIVE);
+	if (need)
+		return need;
+	struct bundle_writer *w = calloc(1, sizeof(*w));
 	if (!w || !(w->a = archive_write_new())) {
 		free(w);
 		return gotc_fail(h, -ENOMEM, "out of memory");

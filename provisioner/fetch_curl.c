@@ -702,6 +702,8 @@ int fetch_all_cb(gotc_t *h, struct fetch_req *reqs, size_t n, fetch_done_fn done
 		prepare(&f, &xs[i]);
 		queued += xs[i].state == X_QUEUED;
 	}
+	if (queued && (rc = lazy_need(h, LAZY_CURL)))
+		queued = 0;
 	if (queued) {
 		if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
 			curl_ready = 1;

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gotc.h"
 #include "lazy.h"
+#include "util.h"
 
 #ifndef GOTC_SONAME_ARCHIVE
 #define GOTC_SONAME_ARCHIVE "libarchive.so.13"
@@ -71,4 +73,12 @@ void *lazy_sym(enum lazy_lib lib, const char *name)
 const char *lazy_soname(enum lazy_lib lib)
 {
 	return sonames[lib];
+}
+
+int lazy_need(gotc_t *h, enum lazy_lib lib)
+{
+	const char *err = lazy_try(lib);
+	return err ? gotc_fail(h, GOTC_EASSEMBLE, "cannot load %s: %s (install the library gotc was "
+			       "built against, or build gotc again on this host)", sonames[lib], err)
+		   : 0;
 }

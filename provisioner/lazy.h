@@ -11,9 +11,11 @@
  * both cached).  The headers still declare every function, so the calls keep
  * their types: the address is cast to __typeof__ the declared function.
  *
- * A library or function that cannot be loaded ends the process with status
- * 127 and a message naming it, as the dynamic loader did at start-up (the one
- * place the core prints).  Sonames come from configure (GOTC_SONAME_*).
+ * Each entry point of a user calls lazy_need() first, so a library that
+ * cannot be loaded fails the command as any other error does.  A call it
+ * would still reach ends the process with status 127 and a message naming
+ * the library, as the dynamic loader did at start-up (the one place the core
+ * prints).  Sonames come from configure (GOTC_SONAME_*).
  *
  * To call another function of these libraries, add it below: a call missing
  * here fails to link (gotc-core has no -larchive, -lcurl or -lgit2). */
@@ -31,6 +33,12 @@ const char *lazy_try(enum lazy_lib lib);
 
 /* The soname lib is loaded by. */
 const char *lazy_soname(enum lazy_lib lib);
+
+struct gotc;
+/* Load lib for a command that is about to use it: 0, or GOTC_EASSEMBLE with
+ * the soname and the loader's reason in h, so that the command fails as any
+ * other step does (its cleanup runs) rather than at a call (exit 127). */
+int lazy_need(struct gotc *h, enum lazy_lib lib);
 
 #define LAZY_CALL(lib, f) ((__typeof__(f) *)lazy_sym(lib, #f))
 

@@ -413,6 +413,9 @@ int oci_open(gotc_t *h, const char *url, struct oci_reg **out)
 	const char *slash = p ? strchr(p, '/') : NULL;
 	if (!p || !slash || slash == p || !slash[1])
 		return gotc_fail(h, GOTC_ERECIPE, "[cache] oci = %s: not https://HOST/REPOSITORY", url);
+	int need = lazy_need(h, LAZY_CURL);
+	if (need)
+		return need;
 	struct oci_reg *r = calloc(1, sizeof(*r));
 	if (!r)
 		return gotc_fail(h, -ENOMEM, "out of memory");

@@ -40,6 +40,9 @@ static int git_fail(gotc_t *h, int code, const char *what)
 int repo_git_open(gotc_t *h, const char *gitdir, struct repo_git **out)
 {
 	*out = NULL;
+	int need = lazy_need(h, LAZY_GIT2);
+	if (need)
+		return need;
 	struct repo_git *g = calloc(1, sizeof(*g));
 	if (!g)
 		return gotc_fail(h, -ENOMEM, "out of memory");

@@ -822,7 +822,9 @@ static int unpack(gotc_t *h, const char *label, const char *file, const void *me
 {
 	struct ctx c = {.h = h, .o = o, .label = label};
 	struct archive *a = NULL;
-	int rc = 0, zfd = -1;
+	int rc = lazy_need(h, LAZY_ARCHIVE), zfd = -1;
+	if (rc)
+		return rc;
 	buf_init(&c.path);
 	buf_init(&c.link);
 	buf_init(&c.name);
@@ -947,12 +949,15 @@ int unpack_archive_mem(gotc_t *h, const void *data, size_t len, const char *root
 
 int unpack_decompress(gotc_t *h, const char *path, uint64_t max, char **out, size_t *len)
 {
+	*out = NULL;
+	*len = 0;
+	int need = lazy_need(h, LAZY_ARCHIVE);
+	if (need)
+		return need;
 	struct archive *a = archive_read_new();
 	struct buf b;
 	int rc = 0;
 	buf_init(&b);
-	*out = NULL;
-	*len = 0;
 	if (!a)
 		return gotc_fail(h, -ENOMEM, "out of memory");
 	archive_read_support_filter_all(a);
