@@ -151,11 +151,11 @@ fi
 
 # Progress on a terminal: live lines with percent and speed (script(1) gives a
 # pty; the server sends 100 kB/s, so the 300 KiB take 3 s: speed and ETA need
-# a refresh while bytes remain, which a busy machine may skip in 1 s).  The
-# vg tier leaves it to the cli tier (valgrind under a pty is slow).
+# a refresh while bytes remain, which a busy machine may skip in 1 s).  Not
+# under valgrind in the vg tier (under a pty it is slow): gotc runs as is.
 if ! command -v script >/dev/null; then
 	skip "progress on a terminal" "script(1) not installed (bsdutils)"
-elif [ -z "${GOTC_WRAP:-}" ]; then
+else
 	. "$ROOT/tests/lib/pipeline.sh"
 	build_fixtures "$TMPROOT/fx"
 	start_server "$TMPROOT/fx/www" --rate 100000
