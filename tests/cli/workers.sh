@@ -8,6 +8,7 @@
 FX="$TMPROOT/fx"
 build_fixtures "$FX"
 start_server "$FX/www"
+trap 'stop_server; [ -n "${GOTC_KEEP:-}" ] || rm -rf "$TMPROOT"' EXIT INT TERM
 export GOTC_TEST_PATH="$FX/search"
 S="$FX/search"
 
