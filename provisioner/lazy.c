@@ -20,7 +20,9 @@
 
 static const char *const sonames[LAZY_NLIBS] = {GOTC_SONAME_ARCHIVE, GOTC_SONAME_CURL, GOTC_SONAME_GIT2};
 static void *handles[LAZY_NLIBS];
-static const char *load_err[LAZY_NLIBS];
+/* why a library did not load: a copy (dlerror's buffer is reused by the next
+ * failing dl call); empty while it has not failed */
+static char load_err[LAZY_NLIBS][512];
 
 /* Addresses by the name's address: each call site passes a string literal,
  * so the few hundred names of the program fit; a full table only costs a
@@ -33,15 +35,15 @@ static struct {
 
 const char *lazy_try(enum lazy_lib lib)
 {
-	if (handles[lib] || load_err[lib])
-		return load_err[lib];
+	if (handles[lib] || load_err[lib][0])
+		return handles[lib] ? NULL : load_err[lib];
 	/* RTLD_LOCAL: its symbols stay out of the global scope (one copy of
 	 * each library in a process that also links it, e.g. the unit tests) */
 	handles[lib] = dlopen(sonames[lib], RTLD_NOW | RTLD_LOCAL);
-	if (!handles[lib]) {
-		const char *e = dlerror();
-		load_err[lib] = e ? e : "unknown error";
-	}
+	if (handles[lib])
+		return NULL;
+	const char *e = dlerror();
+	snprintf(load_err[lib], sizeof(load_err[lib]), "%s", e && *e ? e : "unknown error");
 	return load_err[lib];
 }
 

@@ -376,19 +376,14 @@ static int check_libraries(struct doctor *d)
 	static const enum lazy_lib libs[] = {LAZY_ARCHIVE, LAZY_CURL, LAZY_GIT2};
 	struct buf b;
 	buf_init(&b);
-	int rc = 0;
 	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
-		const char *err = lazy_try(libs[i]);
-		if (err)
-			rc = row(d, "gotc-libraries", ST_FAIL, "%s (install the library gotc was built "
-				 "against, or build gotc again on this host)", err);
-		else
-			buf_printf(&b, "%s%s", b.len ? ", " : "", lazy_soname(libs[i]));
-		if (rc)
-			break;
+		if (lazy_need(&d->cli->h, libs[i])) { /* one row: the first that fails */
+			buf_free(&b);
+			return row(d, "gotc-libraries", ST_FAIL, "%s", d->cli->h.errbuf);
+		}
+		buf_printf(&b, "%s%s", b.len ? ", " : "", lazy_soname(libs[i]));
 	}
-	if (!rc && b.len)
-		rc = b.oom ? -ENOMEM : row(d, "gotc-libraries", ST_OK, "%s load", b.s);
+	int rc = b.oom ? -ENOMEM : row(d, "gotc-libraries", ST_OK, "%s load", b.s);
 	buf_free(&b);
 	return rc;
 }

@@ -71,7 +71,8 @@ nw doctor fix-gcc
 grep -q "^gotc-libraries *ok *$SO_ARCHIVE, $SO_CURL, $SO_GIT2 load" "$T/out" &&
 	ok "doctor: the three load" || notok "doctor: the three load" "$(grep gotc-libraries "$T/out")"
 LD_LIBRARY_PATH="$TMPROOT/curl" g doctor fix-gcc
-grep -q "^gotc-libraries *FAIL *$TMPROOT/curl/$SO_CURL: .*(install the library gotc was built against" "$T/out" && [ "$rc" -eq 1 ] &&
+grep -q "^gotc-libraries *FAIL *cannot load $SO_CURL: $TMPROOT/curl/$SO_CURL: .*(install the library gotc was built against" "$T/out" &&
+	[ "$(grep -c '^gotc-libraries' "$T/out")" -eq 1 ] && [ "$rc" -eq 1 ] &&
 	ok "doctor: the row names the library that does not load, exit 1" ||
 	notok "doctor: a library that does not load" "$(grep gotc-libraries "$T/out")"
 done_testing
